@@ -1,0 +1,63 @@
+// The records rollcall serves, as the API encodes them (PascalCase JSON).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "rollcall/filter/values.hpp"
+
+namespace rollcall::index {
+
+using filter::Timestamp;
+using filter::Uuid;
+
+// A string map kept sorted by key (labels are few; a vector beats a tree).
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+struct OrganizationMember {
+  Uuid organization_member_id;
+  Uuid organization_id;
+  std::optional<Uuid> user_id;  // null while an invitation is unanswered
+  std::string username;
+  std::string email;
+  std::string display_name;
+  std::string slug;
+  std::string external_id;
+  std::string external_organization_id;
+  std::string profile_picture_url;
+  std::string role;    // OWNER | ADMIN | MEMBER
+  std::string status;  // pending | active
+  std::vector<Uuid> role_ids;
+  Labels labels;
+  bool required_sso_auth = false;
+  bool required_mfa_auth = false;
+  Timestamp created_at;
+  std::optional<Uuid> created_by;
+  Timestamp updated_at;
+  std::optional<Uuid> updated_by;
+  std::int64_t version = 1;
+};
+
+struct SpaceMember {
+  Uuid space_member_id;
+  Uuid space_id;
+  Uuid organization_id;
+  Uuid organization_member_id;
+  std::optional<Uuid> user_id;
+  std::string username;
+  std::string email;
+  std::string display_name;
+  bool admin = false;
+  std::vector<Uuid> role_ids;
+  Labels labels;
+  Timestamp created_at;
+  std::optional<Uuid> created_by;
+  Timestamp updated_at;
+  std::optional<Uuid> updated_by;
+  std::int64_t version = 1;
+};
+
+}  // namespace rollcall::index

@@ -1,0 +1,46 @@
+// Scalar value types shared by schemas, literals and records.
+#pragma once
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rollcall::filter {
+
+// A UUID stored as its 16 bytes (big-endian, as written in text).
+struct Uuid {
+  std::array<std::uint8_t, 16> bytes{};
+
+  // Accepts what PostgreSQL's uuid input accepts: 32 hex digits in any case,
+  // optionally in braces, with an optional hyphen after any group of four digits
+  // (so the canonical 8-4-4-4-12 form and the plain 32-digit form both parse).
+  static std::optional<Uuid> parse(std::string_view text);
+  // Canonical lowercase 8-4-4-4-12 form.
+  std::string to_string() const;
+
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
+  friend auto operator<=>(const Uuid&, const Uuid&) = default;
+  friend bool operator==(const Uuid&, const Uuid&) = default;
+};
+
+// An instant: microseconds since 1970-01-01T00:00:00Z (PostgreSQL's resolution).
+struct Timestamp {
+  std::int64_t micros = 0;
+
+  // RFC 3339 and the forms PostgreSQL reads for timestamptz that the language
+  // documents: 'YYYY-MM-DD', 'YYYY-MM-DD[T ]hh:mm[:ss[.fraction]]' with an optional
+  // 'Z' or ±hh[:mm] offset (no offset means UTC). Up to 9 fraction digits, rounded
+  // to microseconds the way PostgreSQL rounds them (rint of the fraction).
+  static std::optional<Timestamp> parse(std::string_view text);
+  // 'YYYY-MM-DDThh:mm:ss[.ffffff]Z' (fraction only when non-zero, trailing zeros kept to 3 or 6).
+  std::string to_string() const;
+
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
+  friend auto operator<=>(const Timestamp&, const Timestamp&) = default;
+  friend bool operator==(const Timestamp&, const Timestamp&) = default;
+};
+
+}  // namespace rollcall::filter

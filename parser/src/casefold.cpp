@@ -1,0 +1,142 @@
+#include "casefold.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+
+namespace rollcall::filter::detail {
+namespace {
+
+// Code points first, first + step, ... up to last map to code point + delta; step is 1 or 2.
+struct LowercaseRange {
+  char32_t first;
+  char32_t last;
+  int32_t delta;
+  char32_t step;
+};
+
+constexpr LowercaseRange kRanges[] = {
+#include "casefold_table.inc"
+};
+
+constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+
+constexpr uint64_t repeat_byte(uint8_t byte) { return 0x0101010101010101ULL * byte; }
+
+// Lowercases 8 ASCII bytes at once: per byte, b + (0x80 - 'A') sets the high bit iff b >= 'A'
+// and b + (0x80 - 'Z' - 1) iff b > 'Z'. No byte carries into the next since all b < 0x80.
+uint64_t lowercase_ascii_word(uint64_t word) {
+  const uint64_t at_least_a = word + repeat_byte(0x80 - 'A');
+  const uint64_t above_z = word + repeat_byte(0x80 - 'Z' - 1);
+  return word | (((at_least_a & ~above_z) & kHighBits) >> 2);
+}
+
+void lowercase_ascii(char* text, std::size_t size) {
+  std::size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, text + i, 8);
+    word = lowercase_ascii_word(word);
+    std::memcpy(text + i, &word, 8);
+  }
+  for (; i < size; ++i) {
+    if (text[i] >= 'A' && text[i] <= 'Z') text[i] += 'a' - 'A';
+  }
+}
+
+// Length of the valid UTF-8 sequence at `p` (storing its code point), or 0 if there is none.
+std::size_t decode_utf8(const unsigned char* p, std::size_t available, char32_t& code_point) {
+  std::size_t length;
+  char32_t min;
+  if (p[0] < 0xC2) return 0;  // continuation byte or overlong 2-byte lead
+  if (p[0] < 0xE0) {
+    length = 2, code_point = p[0] & 0x1F, min = 0x80;
+  } else if (p[0] < 0xF0) {
+    length = 3, code_point = p[0] & 0x0F, min = 0x800;
+  } else if (p[0] < 0xF5) {
+    length = 4, code_point = p[0] & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (available < length) return 0;
+  for (std::size_t i = 1; i < length; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+    code_point = (code_point << 6) | (p[i] & 0x3F);
+  }
+  if (code_point < min || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+    return 0;
+  }
+  return length;
+}
+
+void append_utf8(char32_t c, std::string& out) {
+  if (c < 0x80) {
+    out.push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    const char bytes[] = {static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F))};
+    out.append(bytes, 2);
+  } else if (c < 0x10000) {
+    const char bytes[] = {static_cast<char>(0xE0 | (c >> 12)),
+                          static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
+                          static_cast<char>(0x80 | (c & 0x3F))};
+    out.append(bytes, 3);
+  } else {
+    const char bytes[] = {
+        static_cast<char>(0xF0 | (c >> 18)), static_cast<char>(0x80 | ((c >> 12) & 0x3F)),
+        static_cast<char>(0x80 | ((c >> 6) & 0x3F)), static_cast<char>(0x80 | (c & 0x3F))};
+    out.append(bytes, 4);
+  }
+}
+
+}  // namespace
+
+char32_t simple_lowercase(char32_t code_point) noexcept {
+  if (code_point < 0x80) {
+    return code_point - U'A' < 26 ? code_point + (U'a' - U'A') : code_point;
+  }
+  const auto* next =
+      std::upper_bound(std::begin(kRanges), std::end(kRanges), code_point,
+                       [](char32_t c, const LowercaseRange& range) { return c < range.first; });
+  if (next == std::begin(kRanges)) return code_point;
+  const LowercaseRange& range = *std::prev(next);
+  if (code_point > range.last || ((code_point - range.first) & (range.step - 1)) != 0) {
+    return code_point;
+  }
+  return static_cast<char32_t>(static_cast<int32_t>(code_point) + range.delta);
+}
+
+void append_lowercase(std::string_view text, std::string& out) {
+  out.reserve(out.size() + text.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* const end = p + text.size();
+  while (p < end) {
+    const auto* const run = p;
+    for (uint64_t word; end - p >= 8; p += 8) {
+      std::memcpy(&word, p, 8);
+      if ((word & kHighBits) != 0) break;
+    }
+    while (p < end && *p < 0x80) ++p;
+    if (p != run) {
+      const std::size_t at = out.size();
+      out.append(reinterpret_cast<const char*>(run), p - run);
+      lowercase_ascii(out.data() + at, p - run);
+      if (p == end) break;
+    }
+    char32_t code_point;
+    const std::size_t length = decode_utf8(p, end - p, code_point);
+    if (length == 0) {
+      out.push_back(static_cast<char>(*p++));
+      continue;
+    }
+    const char32_t lower = simple_lowercase(code_point);
+    if (lower == code_point) {
+      out.append(reinterpret_cast<const char*>(p), length);
+    } else {
+      append_utf8(lower, out);
+    }
+    p += length;
+  }
+}
+
+}  // namespace rollcall::filter::detail

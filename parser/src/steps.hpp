@@ -1,0 +1,245 @@
+// Evaluation steps. Each returns SQL three-valued truth; NULL operands give
+// kUnknown except in the steps that observe NULL explicitly.
+#pragma once
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "casefold.hpp"
+#include "like.hpp"
+#include "program.hpp"
+#include "readers.hpp"
+#include "regex.hpp"
+
+namespace rollcall::filter::detail {
+
+inline Truth truth(bool value) { return value ? Truth::kTrue : Truth::kFalse; }
+
+// Scratch space for lowercasing record values; one per thread keeps steps const.
+inline std::string& lowercase_buffer() {
+  thread_local std::string buffer;
+  return buffer;
+}
+
+inline std::string_view lowercase(std::string_view text) {
+  std::string& buffer = lowercase_buffer();
+  buffer.clear();
+  append_lowercase(text, buffer);
+  return buffer;
+}
+
+template <class Left, class Right, class Compare>
+class CompareStep final : public EvalNode {
+ public:
+  CompareStep(Left left, Right right) : left_(std::move(left)), right_(std::move(right)) {}
+  Truth eval(RecordRef record) const override {
+    const auto a = left_.read(record);
+    if (!a) return Truth::kUnknown;
+    const auto b = right_.read(record);
+    if (!b) return Truth::kUnknown;
+    return truth(Compare{}(*a, *b));
+  }
+
+ private:
+  Left left_;
+  Right right_;
+};
+
+// Values are sorted: short lists are scanned, long ones binary-searched.
+template <class Left, class Stored>
+class InStep final : public EvalNode {
+ public:
+  InStep(Left left, std::vector<Stored> values, bool negated)
+      : left_(std::move(left)), values_(std::move(values)), negated_(negated) {
+    std::sort(values_.begin(), values_.end());
+  }
+  Truth eval(RecordRef record) const override {
+    const auto value = left_.read(record);
+    if (!value) return Truth::kUnknown;
+    return truth(contains(*value) != negated_);
+  }
+
+ private:
+  template <class T>
+  bool contains(const T& value) const {
+    if (values_.size() <= 8) {
+      for (const Stored& candidate : values_) {
+        if (candidate == value) return true;
+      }
+      return false;
+    }
+    return std::binary_search(values_.begin(), values_.end(), value, std::less<>{});
+  }
+
+  Left left_;
+  std::vector<Stored> values_;
+  bool negated_;
+};
+
+template <class Left>
+class LikeStep final : public EvalNode {
+ public:
+  LikeStep(Left left, LikePattern pattern, bool negated, bool case_insensitive)
+      : left_(std::move(left)),
+        pattern_(std::move(pattern)),
+        negated_(negated),
+        case_insensitive_(case_insensitive) {}
+  Truth eval(RecordRef record) const override {
+    const auto value = left_.read(record);
+    if (!value) return Truth::kUnknown;
+    const std::string_view text = case_insensitive_ ? lowercase(*value) : *value;
+    return truth(pattern_.matches(text) != negated_);
+  }
+
+ private:
+  Left left_;
+  LikePattern pattern_;
+  bool negated_;
+  bool case_insensitive_;
+};
+
+template <class Left>
+class RegexStep final : public EvalNode {
+ public:
+  RegexStep(Left left, std::shared_ptr<const re2::RE2> regex, bool negated)
+      : left_(std::move(left)), regex_(std::move(regex)), negated_(negated) {}
+  Truth eval(RecordRef record) const override {
+    const auto value = left_.read(record);
+    if (!value) return Truth::kUnknown;
+    return truth(regex_search(*regex_, *value) != negated_);
+  }
+
+ private:
+  Left left_;
+  std::shared_ptr<const re2::RE2> regex_;
+  bool negated_;
+};
+
+template <class Left>
+class IsNullStep final : public EvalNode {
+ public:
+  IsNullStep(Left left, bool negated) : left_(std::move(left)), negated_(negated) {}
+  Truth eval(RecordRef record) const override {
+    return truth(left_.read(record).has_value() == negated_);
+  }
+
+ private:
+  Left left_;
+  bool negated_;
+};
+
+class ConstantStep final : public EvalNode {
+ public:
+  explicit ConstantStep(Truth value) : value_(value) {}
+  Truth eval(RecordRef /*record*/) const override { return value_; }
+
+ private:
+  Truth value_;
+};
+
+class HasUuidStep final : public EvalNode {
+ public:
+  HasUuidStep(bool (*has)(RecordRef, const Uuid&), Uuid wanted) : has_(has), wanted_(wanted) {}
+  Truth eval(RecordRef record) const override { return truth(has_(record, wanted_)); }
+
+ private:
+  bool (*has_)(RecordRef, const Uuid&);
+  Uuid wanted_;
+};
+
+class HasStringStep final : public EvalNode {
+ public:
+  HasStringStep(bool (*has)(RecordRef, std::string_view), std::string wanted)
+      : has_(has), wanted_(std::move(wanted)) {}
+  Truth eval(RecordRef record) const override { return truth(has_(record, wanted_)); }
+
+ private:
+  bool (*has_)(RecordRef, std::string_view);
+  std::string wanted_;
+};
+
+class HasKeyStep final : public EvalNode {
+ public:
+  explicit HasKeyStep(MapEntryReader entry) : entry_(std::move(entry)) {}
+  Truth eval(RecordRef record) const override { return truth(entry_.read(record).has_value()); }
+
+ private:
+  MapEntryReader entry_;
+};
+
+class ContainsStep final : public EvalNode {
+ public:
+  using StringGetter = std::optional<std::string_view> (*)(RecordRef);
+  using MapVisit = void (*)(RecordRef, void*, Accessors::MapVisitor);
+
+  ContainsStep(std::string needle, std::vector<StringGetter> strings, std::vector<MapVisit> maps)
+      : needle_(std::move(needle)), strings_(std::move(strings)), maps_(std::move(maps)) {}
+  Truth eval(RecordRef record) const override;
+
+ private:
+  bool found_in(std::string_view text) const {
+    return lowercase(text).find(needle_) != std::string_view::npos;
+  }
+
+  std::string needle_;  // lowercased
+  std::vector<StringGetter> strings_;
+  std::vector<MapVisit> maps_;
+};
+
+class NotStep final : public EvalNode {
+ public:
+  explicit NotStep(std::unique_ptr<EvalNode> child) : child_(std::move(child)) {}
+  Truth eval(RecordRef record) const override {
+    switch (child_->eval(record)) {
+      case Truth::kTrue: return Truth::kFalse;
+      case Truth::kFalse: return Truth::kTrue;
+      default: return Truth::kUnknown;
+    }
+  }
+
+ private:
+  std::unique_ptr<EvalNode> child_;
+};
+
+class TruthTestStep final : public EvalNode {
+ public:
+  TruthTestStep(std::unique_ptr<EvalNode> child, bool truth, bool negated)
+      : child_(std::move(child)), wanted_(truth ? Truth::kTrue : Truth::kFalse), negated_(negated) {}
+  Truth eval(RecordRef record) const override {
+    return truth((child_->eval(record) == wanted_) != negated_);
+  }
+
+ private:
+  std::unique_ptr<EvalNode> child_;
+  Truth wanted_;
+  bool negated_;
+};
+
+// Kleene AND (Dominant = kFalse) and OR (Dominant = kTrue): the dominant value
+// decides at once; otherwise any kUnknown makes the result unknown.
+template <Truth Dominant>
+class JunctionStep final : public EvalNode {
+ public:
+  explicit JunctionStep(std::vector<std::unique_ptr<EvalNode>> children)
+      : children_(std::move(children)) {}
+  Truth eval(RecordRef record) const override {
+    constexpr Truth kOther = Dominant == Truth::kFalse ? Truth::kTrue : Truth::kFalse;
+    Truth result = kOther;
+    for (const auto& child : children_) {
+      const Truth value = child->eval(record);
+      if (value == Dominant) return Dominant;
+      if (value == Truth::kUnknown) result = Truth::kUnknown;
+    }
+    return result;
+  }
+
+ private:
+  std::vector<std::unique_ptr<EvalNode>> children_;
+};
+
+using AndStep = JunctionStep<Truth::kFalse>;
+using OrStep = JunctionStep<Truth::kTrue>;
+
+}  // namespace rollcall::filter::detail

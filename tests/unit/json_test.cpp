@@ -1,0 +1,187 @@
+// The API's JSON encoding of the built-in entities: decode_json / encode_json.
+#include "rollcall/index/json.hpp"
+
+#include <string>
+#include <string_view>
+
+#include <gtest/gtest.h>
+
+#include "test_schema.hpp"
+
+namespace rollcall::index {
+namespace {
+
+using test::has_substr;
+using test::instant;
+using test::uuid;
+
+constexpr std::string_view kMember = R"({
+  "OrganizationMemberID": "5C000284-9745-474E-84D5-ECAB3BE54DF3",
+  "OrganizationID": "c2b9546e-0f02-40f3-adb7-f1d5cbf15150",
+  "UserID": "abaa03fd-ba84-4b9e-8579-0fa7782c18b0",
+  "Username": "frances.müller1", "DisplayName": "Frances \"Fran\" Müller",
+  "Email": "f@example.org", "Slug": "frances", "ExternalID": "okta|1",
+  "ExternalOrganizationID": "", "ProfilePictureURL": "https://img.example.com/1.png",
+  "Role": "MEMBER", "Status": "active",
+  "RoleIDs": ["260db342-ed25-4198-9c8d-81a9e520ad2a", "19dadcef-e0b3-427f-9059-49f304dca1ab"],
+  "Labels": {"tier": "backend", "team": "sre"},
+  "RequiredSSOAuth": true, "RequiredMFAAuth": false, "Version": 4,
+  "CreatedAt": "2024-11-08T22:20:14.851+02:00", "CreatedBy": null,
+  "UpdatedAt": "2025-04-02T04:54:39Z", "UpdatedBy": "d478af0f-9451-4dd7-aedf-cd5601731625"
+})";
+
+std::string encode(const auto& record) {
+  std::string out;
+  encode_json(record, out);
+  return out;
+}
+
+OrganizationMember decoded(std::string_view json) {
+  OrganizationMember member;
+  EXPECT_EQ(decode_json(json, member), "") << json;
+  return member;
+}
+
+std::string decode_error(std::string_view json) {
+  OrganizationMember member;
+  return decode_json(json, member);
+}
+
+TEST(JsonTest, DecodesEveryMember) {
+  const OrganizationMember m = decoded(kMember);
+  EXPECT_EQ(m.organization_member_id, uuid("5c000284-9745-474e-84d5-ecab3be54df3"));
+  EXPECT_EQ(m.user_id, uuid("abaa03fd-ba84-4b9e-8579-0fa7782c18b0"));
+  EXPECT_EQ(m.username, "frances.müller1");
+  EXPECT_EQ(m.display_name, "Frances \"Fran\" Müller");
+  EXPECT_EQ(m.external_id, "okta|1");
+  EXPECT_EQ(m.role_ids.size(), 2u);
+  EXPECT_EQ(m.labels, (Labels{{"team", "sre"}, {"tier", "backend"}}));
+  EXPECT_TRUE(m.required_sso_auth);
+  EXPECT_FALSE(m.required_mfa_auth);
+  EXPECT_EQ(m.version, 4);
+  EXPECT_EQ(m.created_at, instant("2024-11-08T20:20:14.851Z"));
+  EXPECT_FALSE(m.created_by.has_value());
+  EXPECT_EQ(m.updated_by, uuid("d478af0f-9451-4dd7-aedf-cd5601731625"));
+}
+
+TEST(JsonTest, RoundTrip) {
+  const std::string once = encode(decoded(kMember));
+  EXPECT_EQ(encode(decoded(once)), once);
+  EXPECT_TRUE(has_substr(once, R"("OrganizationMemberID":"5c000284-9745-474e-84d5-ecab3be54df3")"));
+  EXPECT_TRUE(has_substr(once, R"("CreatedAt":"2024-11-08T20:20:14.851Z")"));
+  EXPECT_TRUE(has_substr(once, R"("CreatedBy":null)"));
+  EXPECT_TRUE(has_substr(once, R"("Labels":{"team":"sre","tier":"backend"})"));
+  EXPECT_EQ(once.find('\n'), std::string::npos);
+}
+
+TEST(JsonTest, EncodeAppends) {
+  std::string out = "x";
+  encode_json(OrganizationMember{}, out);
+  EXPECT_EQ(out.substr(0, 2), "x{");
+}
+
+TEST(JsonTest, SpaceMemberRoundTrip) {
+  SpaceMember member;
+  ASSERT_EQ(decode_json(R"({"SpaceID": "c2b9546e-0f02-40f3-adb7-f1d5cbf15150", "Admin": true,
+                            "UserID": null, "Labels": {"b": "2", "a": "1"}, "Version": -3})",
+                        member),
+            "");
+  EXPECT_TRUE(member.admin);
+  EXPECT_EQ(member.version, -3);
+  EXPECT_EQ(member.labels, (Labels{{"a", "1"}, {"b", "2"}}));
+  SpaceMember again;
+  ASSERT_EQ(decode_json(encode(member), again), "");
+  EXPECT_EQ(encode(again), encode(member));
+  EXPECT_NE(decode_json(R"({"Admin": 1})", again), "");
+}
+
+TEST(JsonTest, UnknownMembersIgnored) {
+  const OrganizationMember m = decoded(
+      R"({"Extra": {"a": [1, {"Username": 5}], "b": null}, "Username": "x", "More": null,
+          "Fraction": 1.5, "Big": 18446744073709551615, "List": [[], {}], "Flag": true})");
+  EXPECT_EQ(m.username, "x");
+}
+
+TEST(JsonTest, WrongTypesNameTheMember) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"Username": 5})", "\"Username\""},
+      {R"({"Username": null})", "\"Username\""},
+      {R"({"Username": ["a"]})", "\"Username\""},
+      {R"({"Version": "5"})", "\"Version\""},
+      {R"({"Version": 1.5})", "\"Version\""},
+      {R"({"Version": 9223372036854775808})", "\"Version\""},
+      {R"({"RequiredSSOAuth": "true"})", "\"RequiredSSOAuth\""},
+      {R"({"OrganizationID": null})", "\"OrganizationID\""},
+      {R"({"UserID": 7})", "\"UserID\""},
+      {R"({"CreatedAt": 1700000000})", "\"CreatedAt\""},
+      {R"({"RoleIDs": "260db342-ed25-4198-9c8d-81a9e520ad2a"})", "\"RoleIDs\""},
+      {R"({"RoleIDs": [1]})", "\"RoleIDs\""},
+      {R"({"RoleIDs": [["260db342-ed25-4198-9c8d-81a9e520ad2a"]]})", "\"RoleIDs\""},
+      {R"({"Labels": ["a"]})", "\"Labels\""},
+      {R"({"Labels": {"a": 1}})", "\"Labels\""},
+      {R"({"Labels": {"a": {"b": "c"}}})", "\"Labels\""},
+      {R"({"Labels": "a"})", "\"Labels\""},
+  };
+  for (const auto& [json, member] : cases) {
+    EXPECT_TRUE(has_substr(decode_error(json), member)) << json;
+  }
+}
+
+TEST(JsonTest, NullUserId) {
+  OrganizationMember m = decoded(kMember);
+  ASSERT_TRUE(m.user_id.has_value());
+  ASSERT_EQ(decode_json(R"({"UserID": null})", m), "");
+  EXPECT_FALSE(m.user_id.has_value());
+  EXPECT_TRUE(has_substr(encode(m), R"("UserID":null)"));
+}
+
+TEST(JsonTest, MalformedUuidAndTime) {
+  const std::string uuid_error = decode_error(R"({"OrganizationID": "c2b9546e"})");
+  EXPECT_TRUE(has_substr(uuid_error, "\"OrganizationID\""));
+  EXPECT_TRUE(has_substr(uuid_error, "malformed uuid \"c2b9546e\""));
+  EXPECT_TRUE(has_substr(decode_error(R"({"RoleIDs": ["nope"]})"), "\"RoleIDs\""));
+  EXPECT_TRUE(has_substr(decode_error(R"({"UserID": ""})"), "malformed uuid"));
+  const std::string time_error = decode_error(R"({"UpdatedAt": "2025-02-30T00:00:00Z"})");
+  EXPECT_TRUE(has_substr(time_error, "\"UpdatedAt\""));
+  EXPECT_TRUE(has_substr(time_error, "malformed time"));
+}
+
+TEST(JsonTest, NotAnObject) {
+  for (const char* json :
+       {"[]", R"("x")", "5", "-5", "1.5", "null", "true", R"([{"Username": "x"}])"}) {
+    EXPECT_EQ(decode_error(json), "a record must be a JSON object") << json;
+  }
+  EXPECT_TRUE(has_substr(decode_error(R"({"Username": )"), "invalid JSON"));
+  EXPECT_TRUE(has_substr(decode_error(""), "invalid JSON"));
+  EXPECT_TRUE(has_substr(decode_error("{} {}"), "invalid JSON"));
+  EXPECT_TRUE(has_substr(decode_error("{\"Username\": \"\xFF\"}"), "invalid JSON"));
+}
+
+TEST(JsonTest, LabelsSortedAndDuplicateKeysLastWins) {
+  const OrganizationMember m = decoded(R"({"Labels": {"b": "1", "a": "2", "c": "3", "b": "4"}})");
+  EXPECT_EQ(m.labels, (Labels{{"a", "2"}, {"b", "4"}, {"c", "3"}}));
+  const OrganizationMember same = decoded(R"({"Labels": {"k": "1", "k": "2", "k": "3"}})");
+  EXPECT_EQ(same.labels, (Labels{{"k", "3"}}));
+}
+
+// As in PostgreSQL's jsonb, a repeated member replaces the earlier one whole.
+// DISABLED: a repeated RoleIDs or Labels member is appended to the earlier one
+// (index/src/json.cpp, Decoder::open does not clear the container); enable with the fix.
+TEST(JsonTest, DuplicateMembersLastWins) {
+  const OrganizationMember m = decoded(R"({"Username": "a", "Username": "b",
+      "RoleIDs": ["260db342-ed25-4198-9c8d-81a9e520ad2a"], "RoleIDs": [],
+      "Labels": {"x": "1"}, "Labels": {"y": "2"}})");
+  EXPECT_EQ(m.username, "b");
+  EXPECT_TRUE(m.role_ids.empty());
+  EXPECT_EQ(m.labels, (Labels{{"y", "2"}}));
+}
+
+// Decoding into a used record resets what the new JSON leaves out.
+TEST(JsonTest, AbsentMembersTakeZeroValues) {
+  OrganizationMember m = decoded(kMember);
+  ASSERT_EQ(decode_json("{}", m), "");
+  EXPECT_EQ(encode(m), encode(OrganizationMember{.version = 0}));
+}
+
+}  // namespace
+}  // namespace rollcall::index

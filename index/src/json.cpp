@@ -7,6 +7,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <cstring>
 #include <span>
 #include <variant>
 
@@ -298,14 +299,58 @@ void write_value(Writer& writer, const T& value) {
   }
 }
 
+// Offset of the first byte that is not part of well-formed UTF-8, or npos. Words
+// of ASCII are skipped 8 bytes at a time: records are mostly ASCII.
+std::size_t invalid_utf8_at(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    std::uint64_t word;
+    if (n - i >= 8 && (std::memcpy(&word, p + i, 8), (word & 0x8080808080808080ULL) == 0)) {
+      i += 8;
+      continue;
+    }
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length;
+    unsigned char low = 0x80, high = 0xBF;  // bounds of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;
+      if (c == 0xED) high = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;
+      if (c == 0xF4) high = 0x8F;
+    } else {
+      return i;
+    }
+    if (n - i < length || p[i + 1] < low || p[i + 1] > high) return i;
+    for (std::size_t k = 2; k < length; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
 template <class R>
 std::string decode(std::string_view json, R& out, std::span<const Field<R>> fields) {
+  if (const std::size_t bad = invalid_utf8_at(json); bad != std::string_view::npos) {
+    return "invalid JSON at byte " + std::to_string(bad) + ": Invalid encoding in string.";
+  }
   reset(out, fields);
   Decoder<R> decoder(out, fields);
   rapidjson::Reader reader;
   rapidjson::MemoryStream stream(json.data(), json.size());
   const rapidjson::ParseResult result =
-      reader.Parse<rapidjson::kParseValidateEncodingFlag>(stream, decoder);
+      reader.Parse<rapidjson::kParseNoFlags>(stream, decoder);
   if (!decoder.error().empty()) return decoder.error();
   if (result.IsError()) {
     return std::string("invalid JSON at byte ") + std::to_string(result.Offset()) + ": " +

@@ -1,6 +1,7 @@
 #include "casefold.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
@@ -89,12 +90,110 @@ void append_utf8(char32_t c, std::string& out) {
   }
 }
 
+std::size_t encode_utf8(char32_t c, char* out) {
+  if (c < 0x80) {
+    out[0] = static_cast<char>(c);
+    return 1;
+  }
+  if (c < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (c >> 6));
+    out[1] = static_cast<char>(0x80 | (c & 0x3F));
+    return 2;
+  }
+  if (c < 0x10000) {
+    out[0] = static_cast<char>(0xE0 | (c >> 12));
+    out[1] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (c & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (c >> 18));
+  out[1] = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (c & 0x3F));
+  return 4;
+}
+
+// Code points below U+0800 (one or two UTF-8 bytes) by direct lookup.
+constexpr char32_t kTableEnd = 0x800;
+constexpr auto kSmallTable = [] {
+  std::array<char16_t, kTableEnd> table{};
+  for (char32_t c = 0; c < kTableEnd; ++c) table[c] = static_cast<char16_t>(c);
+  for (const LowercaseRange& range : kRanges) {
+    for (char32_t c = range.first; c <= range.last && c < kTableEnd; c += range.step) {
+      table[c] = static_cast<char16_t>(static_cast<int32_t>(c) + range.delta);
+    }
+  }
+  return table;
+}();
+
 }  // namespace
 
-char32_t simple_lowercase(char32_t code_point) noexcept {
-  if (code_point < 0x80) {
-    return code_point - U'A' < 26 ? code_point + (U'a' - U'A') : code_point;
+std::size_t lowercase_to(std::string_view text, char* out) noexcept {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* const end = p + text.size();
+  char* o = out;
+  while (p < end) {
+    if (*p < 0x80) {
+      *o++ = static_cast<char>(*p >= 'A' && *p <= 'Z' ? *p + ('a' - 'A') : *p);
+      ++p;
+      continue;
+    }
+    char32_t code_point;
+    const std::size_t length = decode_utf8(p, end - p, code_point);
+    if (length == 0) {
+      *o++ = static_cast<char>(*p++);
+      continue;
+    }
+    o += encode_utf8(simple_lowercase(code_point), o);
+    p += length;
   }
+  return static_cast<std::size_t>(o - out);
+}
+
+bool is_ascii(std::string_view text) noexcept {
+  std::size_t i = 0;
+  uint64_t bits = 0;
+  for (uint64_t word; i + 8 <= text.size(); i += 8) {
+    std::memcpy(&word, text.data() + i, 8);
+    bits |= word;
+  }
+  for (; i < text.size(); ++i) bits |= static_cast<unsigned char>(text[i]);
+  return (bits & kHighBits) == 0;
+}
+
+// lowercase_ascii_word for words that may hold non-ASCII bytes, which stay unchanged.
+static uint64_t lower_ascii_letters_word(uint64_t word) {
+  const uint64_t ascii = ~word & kHighBits;
+  const uint64_t low7 = word & ~kHighBits;
+  const uint64_t at_least_a = low7 + repeat_byte(0x80 - 'A');
+  const uint64_t above_z = low7 + repeat_byte(0x80 - 'Z' - 1);
+  return word | (((at_least_a & ~above_z & ascii) & kHighBits) >> 2);
+}
+
+void lower_ascii_letters(std::string_view text, char* out) noexcept {
+  const std::size_t size = text.size();
+  uint64_t word = 0;
+  if (size < 8) {
+    for (std::size_t i = 0; i < size; ++i) {
+      const char c = text[i];
+      out[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < size; i += 8) {
+    const std::size_t at = std::min(i, size - 8);  // the last word may overlap
+    std::memcpy(&word, text.data() + at, 8);
+    word = lower_ascii_letters_word(word);
+    std::memcpy(out + at, &word, 8);
+  }
+}
+
+bool folds_as_ascii(std::string_view literal) noexcept {
+  return is_ascii(literal) && literal.find_first_of("ik") == std::string_view::npos;
+}
+
+char32_t simple_lowercase(char32_t code_point) noexcept {
+  if (code_point < kTableEnd) return kSmallTable[code_point];
   const auto* next =
       std::upper_bound(std::begin(kRanges), std::end(kRanges), code_point,
                        [](char32_t c, const LowercaseRange& range) { return c < range.first; });

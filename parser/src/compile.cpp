@@ -24,12 +24,18 @@ NodePtr with_reader(const Operand& operand, const Schema& schema, F&& f) {
       break;
   }
   switch (operand.type) {
-    case AttributeType::kString: return f(AttributeReader<std::string_view>{get.string});
-    case AttributeType::kInt: return f(AttributeReader<std::int64_t>{get.integer});
-    case AttributeType::kBool: return f(AttributeReader<bool>{get.boolean});
-    case AttributeType::kUuid: return f(AttributeReader<Uuid>{get.uuid});
-    case AttributeType::kTime: return f(AttributeReader<Timestamp>{get.time});
-    default: return nullptr;  // arrays and maps are not read as values
+    case AttributeType::kString:
+      return f(AttributeReader<std::string_view>{get.string});
+    case AttributeType::kInt:
+      return f(AttributeReader<std::int64_t>{get.integer});
+    case AttributeType::kBool:
+      return f(AttributeReader<bool>{get.boolean});
+    case AttributeType::kUuid:
+      return f(AttributeReader<Uuid>{get.uuid});
+    case AttributeType::kTime:
+      return f(AttributeReader<Timestamp>{get.time});
+    default:
+      return nullptr;  // arrays and maps are not read as values
   }
 }
 
@@ -58,9 +64,9 @@ NodePtr make_compare(CompareOp op, Left left, Right right) {
   } else {
     switch (op) {
       case CompareOp::kEq:
-        return std::make_unique<CompareStep<Left, Right, std::equal_to<>>>(left, right);
+        return std::make_unique<CompareStep<Left, Right, Equal>>(left, right);
       case CompareOp::kNe:
-        return std::make_unique<CompareStep<Left, Right, std::not_equal_to<>>>(left, right);
+        return std::make_unique<CompareStep<Left, Right, NotEqual>>(left, right);
       case CompareOp::kLt:
         return std::make_unique<CompareStep<Left, Right, std::less<>>>(left, right);
       case CompareOp::kLe:
@@ -87,21 +93,26 @@ NodePtr make_in(Left left, const Expr& expr) {
   using T = typename Left::value_type;
   using Stored = std::conditional_t<std::is_same_v<T, std::string_view>, std::string, T>;
   return std::make_unique<InStep<Left, Stored>>(std::move(left), values_as<Stored>(expr.values),
-                                               expr.negated);
+                                                expr.negated);
 }
 
 // Order of evaluation inside AND/OR does not change the answer (no step has
 // side effects), so cheap steps go first.
 int cost(const Expr& expr) {
   switch (expr.kind) {
-    case ExprKind::kLike: return 2;
-    case ExprKind::kContains: return 3;
-    case ExprKind::kRegex: return 4;
+    case ExprKind::kLike:
+      return 2;
+    case ExprKind::kContains:
+      return 3;
+    case ExprKind::kRegex:
+      return 4;
     case ExprKind::kAnd:
     case ExprKind::kOr:
     case ExprKind::kNot:
-    case ExprKind::kTruthTest: return 5;
-    default: return 1;
+    case ExprKind::kTruthTest:
+      return 5;
+    default:
+      return 1;
   }
 }
 
@@ -111,10 +122,14 @@ class Compiler {
 
   NodePtr compile(const Expr& expr) {
     switch (expr.kind) {
-      case ExprKind::kTrue: return std::make_unique<ConstantStep>(Truth::kTrue);
-      case ExprKind::kAnd: return std::make_unique<AndStep>(compile_children(expr));
-      case ExprKind::kOr: return std::make_unique<OrStep>(compile_children(expr));
-      case ExprKind::kNot: return std::make_unique<NotStep>(compile(expr.children.front()));
+      case ExprKind::kTrue:
+        return std::make_unique<ConstantStep>(Truth::kTrue);
+      case ExprKind::kAnd:
+        return std::make_unique<AndStep>(compile_children(expr));
+      case ExprKind::kOr:
+        return std::make_unique<OrStep>(compile_children(expr));
+      case ExprKind::kNot:
+        return std::make_unique<NotStep>(compile(expr.children.front()));
       case ExprKind::kTruthTest:
         return std::make_unique<TruthTestStep>(compile(expr.children.front()), expr.truth,
                                                expr.negated);
@@ -125,11 +140,16 @@ class Compiler {
         });
       case ExprKind::kIn:
         return with_reader(expr.lhs, schema_, [&](auto left) { return make_in(left, expr); });
-      case ExprKind::kLike: return compile_like(expr);
-      case ExprKind::kRegex: return compile_regex_step(expr);
-      case ExprKind::kIsNull: return compile_is_null(expr);
-      case ExprKind::kHas: return compile_has(expr);
-      case ExprKind::kContains: return compile_contains_step(expr);
+      case ExprKind::kLike:
+        return compile_like(expr);
+      case ExprKind::kRegex:
+        return compile_regex_step(expr);
+      case ExprKind::kIsNull:
+        return compile_is_null(expr);
+      case ExprKind::kHas:
+        return compile_has(expr);
+      case ExprKind::kContains:
+        return compile_contains_step(expr);
     }
     return nullptr;
   }
@@ -174,8 +194,7 @@ class Compiler {
     RegexResult compiled = compile_regex(text, expr.case_insensitive, limits_);
     if (!compiled.regex) {
       Error error;
-      error.code =
-          compiled.limit_exceeded ? ErrorCode::kLimitExceeded : ErrorCode::kInvalidPattern;
+      error.code = compiled.limit_exceeded ? ErrorCode::kLimitExceeded : ErrorCode::kInvalidPattern;
       error.column = expr.rhs.column;
       error.text = "'" + text + "'";
       error.what = "invalid regex: " + compiled.error;
@@ -184,7 +203,7 @@ class Compiler {
     }
     return with_string_reader(expr, [&](auto left) {
       return std::make_unique<RegexStep<decltype(left)>>(std::move(left), compiled.regex,
-                                                         expr.negated);
+                                                         compiled.prefilter, expr.negated);
     });
   }
 

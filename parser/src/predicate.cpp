@@ -46,7 +46,7 @@ const Expr& Predicate::expression() const noexcept { return program_->expr; }
 
 const Schema& Predicate::schema() const noexcept { return program_->schema; }
 
-std::string Predicate::normalized() const { return to_string(program_->expr, program_->schema); }
+std::string Predicate::normalized() const { return program_->normalized(); }
 
 void Predicate::check_record_type([[maybe_unused]] const std::type_info& type) const {
   assert(program_->expr.kind == ExprKind::kTrue || type == program_->schema.record_type());

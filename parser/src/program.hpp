@@ -3,6 +3,8 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
+#include <string>
 
 #include "rollcall/filter.hpp"
 
@@ -22,9 +24,18 @@ struct Program {
     return Predicate(std::move(program));
   }
 
+  const std::string& normalized() const {
+    std::call_once(normalized_once_, [this] { normalized_ = to_string(expr, schema); });
+    return normalized_;
+  }
+
   Schema schema;
   Expr expr;
   std::unique_ptr<EvalNode> root;
+
+ private:
+  mutable std::once_flag normalized_once_;
+  mutable std::string normalized_;
 };
 
 }  // namespace rollcall::filter::detail

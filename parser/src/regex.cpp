@@ -1,6 +1,11 @@
 #include "regex.hpp"
 
+#include <re2/filtered_re2.h>
 #include <re2/re2.h>
+
+#include <algorithm>
+
+#include "casefold.hpp"
 
 namespace rollcall::filter::detail {
 namespace {
@@ -45,6 +50,39 @@ std::size_t largest_repeat(std::string_view pattern) {
   return largest;
 }
 
+constexpr std::size_t kMaxPrefilterAtoms = 8;
+
+// RE2's prefilter (lowercased literals in an AND/OR tree every match satisfies),
+// tabulated by the set of atoms present. Kept only where searching the atoms in
+// the ASCII-lowered text is exact: a case-sensitive regex (a case-insensitive
+// one also matches U+212A for 'k' and U+017F for 's'), ASCII atoms, few enough
+// to tabulate, and no atom-free way to match.
+RegexPrefilter make_prefilter(std::string_view pattern, const RE2::Options& options) {
+  if (!options.case_sensitive() || pattern.find("(?") != std::string_view::npos) return {};
+  re2::FilteredRE2 filter(/*min_atom_len=*/3);
+  int id = 0;
+  if (filter.Add(re2::StringPiece(pattern.data(), pattern.size()), options, &id) != RE2::NoError) {
+    return {};
+  }
+  RegexPrefilter prefilter;
+  filter.Compile(&prefilter.atoms);
+  const auto& atoms = prefilter.atoms;
+  if (atoms.empty() || atoms.size() > kMaxPrefilterAtoms ||
+      !std::all_of(atoms.begin(), atoms.end(), [](const auto& atom) { return is_ascii(atom); })) {
+    return {};
+  }
+  for (std::size_t mask = 0; mask < (std::size_t{1} << atoms.size()); ++mask) {
+    std::vector<int> found, passed;
+    for (std::size_t i = 0; i < atoms.size(); ++i) {
+      if (mask >> i & 1) found.push_back(static_cast<int>(i));
+    }
+    filter.AllPotentials(found, &passed);
+    prefilter.passes.push_back(!passed.empty());
+  }
+  if (prefilter.passes.front()) return {};
+  return prefilter;
+}
+
 }  // namespace
 
 RegexResult compile_regex(std::string_view pattern, bool case_insensitive, const Limits& limits) {
@@ -69,11 +107,20 @@ RegexResult compile_regex(std::string_view pattern, bool case_insensitive, const
     }
     return {nullptr, std::move(error), too_large};
   }
-  return {std::move(regex), {}};
+  return {std::move(regex), {}, false, make_prefilter(pattern, options)};
+}
+
+bool RegexPrefilter::may_match(std::string_view folded_text) const {
+  std::size_t mask = 0;
+  for (std::size_t i = 0; i < atoms.size(); ++i) {
+    if (folded_text.find(atoms[i]) != std::string_view::npos) mask |= std::size_t{1} << i;
+  }
+  return passes[mask];
 }
 
 bool regex_search(const re2::RE2& regex, std::string_view text) {
-  return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), regex);
+  return regex.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED,
+                     nullptr, 0);
 }
 
 }  // namespace rollcall::filter::detail

@@ -3,8 +3,11 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "casefold.hpp"
@@ -29,6 +32,49 @@ inline std::string_view lowercase(std::string_view text) {
   append_lowercase(text, buffer);
   return buffer;
 }
+
+// Byte equality without a memcmp call for the short values most attributes hold.
+inline bool same_bytes(std::string_view a, std::string_view b) noexcept {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const auto load = [](const char* p, auto word) {
+    std::memcpy(&word, p, sizeof(word));
+    return word;
+  };
+  if (n >= 8 && n <= 16) {
+    return load(a.data(), std::uint64_t{}) == load(b.data(), std::uint64_t{}) &&
+           load(a.data() + n - 8, std::uint64_t{}) == load(b.data() + n - 8, std::uint64_t{});
+  }
+  if (n >= 4 && n < 8) {
+    return load(a.data(), std::uint32_t{}) == load(b.data(), std::uint32_t{}) &&
+           load(a.data() + n - 4, std::uint32_t{}) == load(b.data() + n - 4, std::uint32_t{});
+  }
+  if (n < 4) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
+  return std::memcmp(a.data(), b.data(), n) == 0;
+}
+
+struct Equal {
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    if constexpr (std::is_convertible_v<const A&, std::string_view>) {
+      return same_bytes(a, b);
+    } else {
+      return a == b;
+    }
+  }
+};
+
+struct NotEqual {
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return !Equal{}(a, b);
+  }
+};
 
 template <class Left, class Right, class Compare>
 class CompareStep final : public EvalNode {
@@ -66,7 +112,7 @@ class InStep final : public EvalNode {
   bool contains(const T& value) const {
     if (values_.size() <= 8) {
       for (const Stored& candidate : values_) {
-        if (candidate == value) return true;
+        if (Equal{}(candidate, value)) return true;
       }
       return false;
     }
@@ -78,6 +124,66 @@ class InStep final : public EvalNode {
   bool negated_;
 };
 
+// A record value with only its ASCII letters lowered, on the stack when short.
+class AsciiFolded {
+ public:
+  explicit AsciiFolded(std::string_view text) {
+    char* out =
+        text.size() <= sizeof(small_) ? small_ : (large_.resize(text.size()), large_.data());
+    lower_ascii_letters(text, out);
+    view_ = std::string_view(out, text.size());
+  }
+  std::string_view view() const { return view_; }
+
+ private:
+  char small_[256];
+  std::string large_;
+  std::string_view view_;
+};
+
+// A record value lowercased, on the stack when short.
+class Lowered {
+ public:
+  explicit Lowered(std::string_view text) {
+    if (text.size() * kMaxLowercaseGrowth > sizeof(small_)) {
+      view_ = lowercase(text);
+    } else {
+      view_ = std::string_view(small_, lowercase_to(text, small_));
+    }
+  }
+  std::string_view view() const { return view_; }
+
+ private:
+  char small_[512];
+  std::string_view view_;
+};
+
+// How ILIKE and `contains` compare a lowercase literal with a record value
+// without the full Unicode lowercasing when the literal allows it.
+class CaseInsensitive {
+ public:
+  explicit CaseInsensitive(std::string_view literal, bool literal_only)
+      : ascii_fold_(literal_only && folds_as_ascii(literal)),
+        needs_non_ascii_(literal_only && !is_ascii(literal)) {}
+
+  // Calls match(lowercased value), or returns false when no lowercase can match.
+  template <class Match>
+  bool apply(std::string_view text, const Match& match) const {
+    if (ascii_fold_) return match(AsciiFolded(text).view());
+    // The lowercase of ASCII text is ASCII: it cannot hold a non-ASCII literal.
+    if (needs_non_ascii_ && is_ascii(text)) return false;
+    return match(Lowered(text).view());
+  }
+
+ private:
+  bool ascii_fold_;
+  bool needs_non_ascii_;
+};
+
+inline bool literal_shape(const LikePattern& pattern) {
+  return pattern.shape() != LikePattern::Shape::General;
+}
+
 template <class Left>
 class LikeStep final : public EvalNode {
  public:
@@ -85,12 +191,15 @@ class LikeStep final : public EvalNode {
       : left_(std::move(left)),
         pattern_(std::move(pattern)),
         negated_(negated),
-        case_insensitive_(case_insensitive) {}
+        case_insensitive_(case_insensitive),
+        fold_(pattern_.literal(), literal_shape(pattern_)) {}
   Truth eval(RecordRef record) const override {
     const auto value = left_.read(record);
     if (!value) return Truth::kUnknown;
-    const std::string_view text = case_insensitive_ ? lowercase(*value) : *value;
-    return truth(pattern_.matches(text) != negated_);
+    if (!case_insensitive_) return truth(pattern_.matches(*value) != negated_);
+    const bool found =
+        fold_.apply(*value, [&](std::string_view text) { return pattern_.matches(text); });
+    return truth(found != negated_);
   }
 
  private:
@@ -98,22 +207,34 @@ class LikeStep final : public EvalNode {
   LikePattern pattern_;
   bool negated_;
   bool case_insensitive_;
+  CaseInsensitive fold_;
 };
 
 template <class Left>
 class RegexStep final : public EvalNode {
  public:
-  RegexStep(Left left, std::shared_ptr<const re2::RE2> regex, bool negated)
-      : left_(std::move(left)), regex_(std::move(regex)), negated_(negated) {}
+  RegexStep(Left left, std::shared_ptr<const re2::RE2> regex, RegexPrefilter prefilter,
+            bool negated)
+      : left_(std::move(left)),
+        regex_(std::move(regex)),
+        prefilter_(std::move(prefilter)),
+        negated_(negated) {}
   Truth eval(RecordRef record) const override {
     const auto value = left_.read(record);
     if (!value) return Truth::kUnknown;
-    return truth(regex_search(*regex_, *value) != negated_);
+    return truth((may_match(*value) && regex_search(*regex_, *value)) != negated_);
   }
 
  private:
+  // Most values lack the literals a match needs: substring searches reject them
+  // for a fraction of the cost of running the regex.
+  bool may_match(std::string_view text) const {
+    return prefilter_.atoms.empty() || prefilter_.may_match(AsciiFolded(text).view());
+  }
+
   Left left_;
   std::shared_ptr<const re2::RE2> regex_;
+  RegexPrefilter prefilter_;
   bool negated_;
 };
 
@@ -175,17 +296,23 @@ class ContainsStep final : public EvalNode {
   using MapVisit = void (*)(RecordRef, void*, Accessors::MapVisitor);
 
   ContainsStep(std::string needle, std::vector<StringGetter> strings, std::vector<MapVisit> maps)
-      : needle_(std::move(needle)), strings_(std::move(strings)), maps_(std::move(maps)) {}
+      : needle_(std::move(needle)),
+        strings_(std::move(strings)),
+        maps_(std::move(maps)),
+        fold_(needle_, /*literal_only=*/true) {}
   Truth eval(RecordRef record) const override;
 
  private:
   bool found_in(std::string_view text) const {
-    return lowercase(text).find(needle_) != std::string_view::npos;
+    return fold_.apply(text, [&](std::string_view lowered) {
+      return lowered.find(needle_) != std::string_view::npos;
+    });
   }
 
   std::string needle_;  // lowercased
   std::vector<StringGetter> strings_;
   std::vector<MapVisit> maps_;
+  CaseInsensitive fold_;
 };
 
 class NotStep final : public EvalNode {
@@ -193,9 +320,12 @@ class NotStep final : public EvalNode {
   explicit NotStep(std::unique_ptr<EvalNode> child) : child_(std::move(child)) {}
   Truth eval(RecordRef record) const override {
     switch (child_->eval(record)) {
-      case Truth::kTrue: return Truth::kFalse;
-      case Truth::kFalse: return Truth::kTrue;
-      default: return Truth::kUnknown;
+      case Truth::kTrue:
+        return Truth::kFalse;
+      case Truth::kFalse:
+        return Truth::kTrue;
+      default:
+        return Truth::kUnknown;
     }
   }
 
@@ -206,7 +336,9 @@ class NotStep final : public EvalNode {
 class TruthTestStep final : public EvalNode {
  public:
   TruthTestStep(std::unique_ptr<EvalNode> child, bool truth, bool negated)
-      : child_(std::move(child)), wanted_(truth ? Truth::kTrue : Truth::kFalse), negated_(negated) {}
+      : child_(std::move(child)),
+        wanted_(truth ? Truth::kTrue : Truth::kFalse),
+        negated_(negated) {}
   Truth eval(RecordRef record) const override {
     return truth((child_->eval(record) == wanted_) != negated_);
   }

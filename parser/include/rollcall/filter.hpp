@@ -44,7 +44,9 @@ class Predicate {
 
   template <class Record>
   Truth evaluate(const Record& record) const {
+#ifndef NDEBUG
     check_record_type(typeid(Record));
+#endif
     return evaluate_erased(&record);
   }
 

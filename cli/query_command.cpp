@@ -20,7 +20,8 @@ constexpr const char* kHelp = R"(usage: rollcall query --where EXPR [--contains 
 
 Reads NDJSON records (one JSON object per line, the API's PascalCase encoding)
 from FILE or standard input and writes the lines that match, unchanged and in
-input order.
+input order. Every line must be a valid JSON object; the members the filter
+reads must have their documented types; unknown members are ignored.
 
 options:
   --where EXPR       a `where` expression (see README.md, "The where language");
@@ -141,6 +142,8 @@ template <class Record>
 int filter_lines(std::FILE* in, const filter::Predicate& predicate) {
   LineReader reader(in);
   Record record;
+  // Only what the filter reads is decoded; every line must still be valid JSON.
+  const std::vector<std::string> read = predicate.attributes_read();
   std::string_view line;
   std::size_t number = 0;
   std::vector<char> out_buffer(1 << 20);
@@ -148,7 +151,7 @@ int filter_lines(std::FILE* in, const filter::Predicate& predicate) {
   while (reader.next(line)) {
     ++number;
     if (is_blank(line)) continue;
-    const std::string error = index::decode_json(line, record);
+    const std::string error = index::decode_json(line, record, read);
     if (!error.empty()) {
       std::fflush(stdout);
       std::fprintf(stderr, "rollcall query: line %zu: %s\n", number, error.c_str());

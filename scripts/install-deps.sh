@@ -6,7 +6,7 @@ packages=(
   build-essential cmake git pkg-config
   clang clang-format clang-tidy libclang-rt-14-dev llvm
   tao-pegtl-dev libboost-dev libcpp-httplib-dev rapidjson-dev libre2-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libsqlite3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libsqlite3-dev libsimdjson-dev
   jq valgrind curl ca-certificates
 )
 missing=()

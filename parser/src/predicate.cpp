@@ -48,6 +48,37 @@ const Schema& Predicate::schema() const noexcept { return program_->schema; }
 
 std::string Predicate::normalized() const { return program_->normalized(); }
 
+namespace {
+
+void mark_read(const Expr& expr, const Schema& schema, std::vector<bool>& read) {
+  for (const Operand* operand : {&expr.lhs, &expr.rhs}) {
+    if (operand->kind != Operand::Kind::kLiteral && operand->attribute >= 0) {
+      read[static_cast<std::size_t>(operand->attribute)] = true;
+    }
+  }
+  if (expr.kind == ExprKind::kContains) {
+    const auto attributes = schema.attributes();
+    for (std::size_t i = 0; i < attributes.size(); ++i) {
+      const AttributeType type = attributes[i].type;
+      if (type == AttributeType::kString || type == AttributeType::kStringMap) read[i] = true;
+    }
+  }
+  for (const Expr& child : expr.children) mark_read(child, schema, read);
+}
+
+}  // namespace
+
+std::vector<std::string> Predicate::attributes_read() const {
+  const auto attributes = program_->schema.attributes();
+  std::vector<bool> read(attributes.size());
+  mark_read(program_->expr, program_->schema, read);
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < attributes.size(); ++i) {
+    if (read[i]) names.push_back(attributes[i].name);
+  }
+  return names;
+}
+
 void Predicate::check_record_type([[maybe_unused]] const std::type_info& type) const {
   assert(program_->expr.kind == ExprKind::kTrue || type == program_->schema.record_type());
 }

@@ -45,7 +45,7 @@ check "bad expression names the column" grep -q 'column 19' "$work/err"
 run --where "Rol = 'x'" "$members"
 check "unknown attribute hints" grep -q "did you mean 'Role'" "$work/err"
 
-printf '%s\n' "$(head -n 2 "$members")" '{"OrganizationMemberID": 5}' "$(sed -n 3p "$members")" >"$work/bad.ndjson"
+printf '%s\n' "$(head -n 2 "$members")" '{"OrganizationMemberID": "5c000284-' "$(sed -n 3p "$members")" >"$work/bad.ndjson"
 run --where '' "$work/bad.ndjson"
 check "malformed line exits 1" test "$status" -eq 1
 check "malformed line number on stderr" grep -q 'line 3' "$work/err"
@@ -54,6 +54,13 @@ check "lines before the malformed one are written" test "$(wc -l <"$work/out")" 
 printf '{"Role": "OWNER"\n' >"$work/truncated.ndjson"
 run --where '' "$work/truncated.ndjson"
 check "invalid JSON exits 1" test "$status" -eq 1
+
+printf '%s\n' '{"Role": 5, "Version": 1}' >"$work/wrong-type.ndjson"
+run --where "Role = 'OWNER'" "$work/wrong-type.ndjson"
+check "a member the filter reads, of the wrong type, exits 1" test "$status" -eq 1
+check "the wrong member is named" grep -q '"Role"' "$work/err"
+run --where "Version = 1" "$work/wrong-type.ndjson"
+check "members the filter does not read are not type-checked" test "$(wc -l <"$work/out")" -eq 1
 
 run --where "Status = 'active'" --contains 'MÜLLER' "$members"
 check "--contains is ANDed and case-insensitive" \

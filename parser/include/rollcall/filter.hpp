@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <typeinfo>
+#include <vector>
 
 #include "rollcall/filter/error.hpp"
 #include "rollcall/filter/expr.hpp"
@@ -57,6 +58,9 @@ class Predicate {
   const Schema& schema() const noexcept;
   // Canonical text (see to_string(const Expr&, const Schema&)).
   std::string normalized() const;
+  // Names of the attributes evaluation reads (for `contains`: every string and
+  // map attribute), each once, in schema order.
+  std::vector<std::string> attributes_read() const;
 
  private:
   friend struct detail::Program;

@@ -1,6 +1,7 @@
 // The API's JSON encoding of the built-in entities (PascalCase names).
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,14 @@ namespace rollcall::index {
 // what is wrong (a member of the wrong type, malformed uuid or time, bad JSON).
 std::string decode_json(std::string_view json, OrganizationMember& out);
 std::string decode_json(std::string_view json, SpaceMember& out);
+
+// The same, filling and type-checking only the members named in `only` (the
+// rest of the line must still be valid JSON). For filters that read a few
+// attributes of wide records.
+std::string decode_json(std::string_view json, OrganizationMember& out,
+                        std::span<const std::string> only);
+std::string decode_json(std::string_view json, SpaceMember& out,
+                        std::span<const std::string> only);
 
 // Appends the record as one line-free JSON object.
 void encode_json(const OrganizationMember& record, std::string& out);

@@ -1,0 +1,96 @@
+// OrganizationMemberStore: every organization membership, indexed for the
+// filtered, ordered, paged lists of the API. Thread-safe: reads share a lock
+// and never wait on more than one short write; records are immutable and
+// shared, so results stay valid after the lock is released.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "rollcall/filter.hpp"
+#include "rollcall/index/entities.hpp"
+
+namespace rollcall::index {
+
+using MemberPtr = std::shared_ptr<const OrganizationMember>;
+
+enum class StoreErrorCode : std::uint8_t {
+  kNotFound,         // no such record
+  kConflict,         // the ID (or another unique key) is taken
+  kVersionMismatch,  // If-Match: the record has another Version
+  kRuleViolation,    // e.g. the last active OWNER would go
+  kBadRequest,       // e.g. a page token from another query
+};
+
+struct StoreError {
+  StoreErrorCode code;
+  std::string message;
+};
+
+// One sort key: an attribute of organization_member_schema(), ascending or not.
+// The record ID always breaks ties, in the direction of the last key.
+struct SortKey {
+  std::string attribute = "CreatedAt";
+  bool descending = false;
+};
+
+struct ListRequest {
+  Uuid organization_id;
+  // where AND saved filter AND contains, compiled against
+  // organization_member_schema() or a restriction of it.
+  filter::Predicate predicate;
+  std::vector<SortKey> order_by;  // empty: CreatedAt ascending
+  std::size_t limit = 100;
+  std::string page_token;  // from a previous ListResult; empty for the first page
+  bool include_total = false;
+  // Extra text the page token is bound to (the caller's select, scope, ...).
+  std::string binding;
+};
+
+struct ListResult {
+  std::vector<MemberPtr> items;
+  std::string next_page_token;  // empty on the last page
+  std::optional<std::uint64_t> total;
+};
+
+class OrganizationMemberStore {
+ public:
+  // `token_key` authenticates page tokens (keep it across restarts so that
+  // tokens stay valid); empty picks a random one.
+  explicit OrganizationMemberStore(std::string token_key = {});
+  ~OrganizationMemberStore();
+  OrganizationMemberStore(const OrganizationMemberStore&) = delete;
+  OrganizationMemberStore& operator=(const OrganizationMemberStore&) = delete;
+
+  // Writes. Each is atomic; rules are checked in the same critical section.
+  std::optional<StoreError> insert(OrganizationMember member);
+  // Replaces the record with the same ID. `expected_version`: If-Match.
+  std::optional<StoreError> replace(OrganizationMember member,
+                                    std::optional<std::int64_t> expected_version = {});
+  std::optional<StoreError> erase(const Uuid& id,
+                                  std::optional<std::int64_t> expected_version = {});
+
+  // Reads.
+  MemberPtr find(const Uuid& id) const;
+  std::size_t size() const;
+  // Fails only on a bad page token (kBadRequest).
+  std::variant<ListResult, StoreError> list(const ListRequest& request) const;
+  // The number of the organization's records matching `predicate`, without
+  // materializing them (O(log n) when an index answers the whole predicate).
+  std::uint64_t count(const Uuid& organization, const filter::Predicate& predicate) const;
+  // How `list` would run: the access path chosen and the residual predicate.
+  std::string explain(const ListRequest& request) const;
+  // Every record, for snapshots; copies pointers under a short lock.
+  std::vector<MemberPtr> all() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace rollcall::index

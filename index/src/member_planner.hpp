@@ -1,0 +1,56 @@
+// The planner: from a bound `where` expression, the cheapest way to find the
+// candidate records of one organization. The chosen path only narrows the
+// records; the executor still evaluates the whole predicate on each candidate,
+// so a plan can never change an answer, only its cost.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "member_indexes.hpp"
+
+namespace rollcall::index::detail {
+
+struct AccessPath {
+  enum class Kind : std::uint8_t {
+    kScan,           // every record of the organization, in (CreatedAt, ID) order
+    kCreatedRange,   // CreatedAt within [from, to], same order
+    kRole,           // (organization, Role) range, same order
+    kPostings,       // an inverted index's posting list, same order
+    kUsernameRange,  // (organization, Username) range: unordered candidates
+    kIds,            // record IDs: unordered candidates
+    kUnion,          // several paths ORed: unordered candidates
+  };
+  Kind kind = Kind::kScan;
+  std::uint64_t estimate = 0;  // size of the candidate set (kUnion: sum of its parts')
+  // Every candidate matches the whole expression (no residual to evaluate).
+  bool exact = false;
+
+  std::string role;
+  const Postings* postings = nullptr;
+  std::string postings_name;
+  std::string low;  // kUsernameRange: [low, high] (prefix: high empty, prefix = low)
+  std::string high;
+  bool prefix = false;
+  Timestamp from{INT64_MIN};
+  Timestamp to{INT64_MAX};  // inclusive bounds
+  std::vector<Uuid> ids;
+  std::vector<AccessPath> parts;
+
+  // Candidates come in (CreatedAt, ID) order within the organization.
+  bool in_created_order() const {
+    return kind == Kind::kScan || kind == Kind::kCreatedRange || kind == Kind::kRole ||
+           kind == Kind::kPostings;
+  }
+  std::string describe() const;
+};
+
+AccessPath plan_access(const filter::Expr& expr, const filter::Schema& schema,
+                       const Uuid& organization, const MemberSet& members,
+                       const Inverted& inverted);
+
+// Size of the organization's (CreatedAt, ID) range: the cost of a scan.
+std::uint64_t organization_size(const MemberSet& members, const Uuid& organization);
+
+}  // namespace rollcall::index::detail

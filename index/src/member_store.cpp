@@ -1,0 +1,382 @@
+#include "rollcall/index/member_store.hpp"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_set>
+
+#include "member_indexes.hpp"
+#include "member_planner.hpp"
+#include "page_token.hpp"
+#include "sort_key.hpp"
+
+namespace rollcall::index {
+
+using detail::AccessPath;
+using detail::ByOrgCreated;
+using detail::ByOrgRole;
+using detail::ByOrgUsername;
+using detail::ById;
+using detail::OrderKey;
+using detail::ResolvedSortKey;
+
+struct OrganizationMemberStore::State {
+  mutable std::shared_mutex mutex;
+  detail::MemberSet members;
+  detail::Inverted inverted;
+  std::string token_key;
+};
+
+namespace {
+
+using Visitor = std::function<bool(const MemberPtr&)>;  // false stops the walk
+
+bool is_active_owner(const OrganizationMember& m) {
+  return m.role == "OWNER" && m.status == "active";
+}
+
+std::size_t active_owners(const detail::MemberSet& members, const Uuid& org) {
+  const auto& index = members.get<ByOrgRole>();
+  const auto range = index.equal_range(boost::make_tuple(org, std::string_view("OWNER")));
+  return static_cast<std::size_t>(std::count_if(
+      range.first, range.second, [](const MemberPtr& m) { return m->status == "active"; }));
+}
+
+template <class Index>
+bool walk(typename Index::const_iterator begin, typename Index::const_iterator end,
+          bool descending, const Visitor& visit) {
+  if (!descending) {
+    for (auto it = begin; it != end; ++it) {
+      if (!visit(*it)) return false;
+    }
+  } else {
+    for (auto it = end; it != begin;) {
+      if (!visit(*--it)) return false;
+    }
+  }
+  return true;
+}
+
+// Walks [begin, end) of a (prefix..., CreatedAt, ID) index, resuming strictly
+// after `cursor` in the walk's direction.
+template <class Index, class Make>
+bool walk_created(const Index& index, typename Index::const_iterator begin,
+                  typename Index::const_iterator end, Make with_cursor,
+                  const std::optional<OrderKey>& cursor, bool descending, const Visitor& visit) {
+  if (cursor) {
+    const auto at = with_cursor(std::get<Timestamp>(cursor->values.front()), cursor->id);
+    if (descending) {
+      const auto resume = index.lower_bound(at);
+      if (index.rank(resume) < index.rank(end)) end = resume;
+    } else {
+      const auto resume = index.upper_bound(at);
+      if (index.rank(resume) > index.rank(begin)) begin = resume;
+    }
+  }
+  return walk<Index>(begin, end, descending, visit);
+}
+
+template <class Index, class Prefix, class Make>
+bool walk_prefix(const Index& index, const Prefix& prefix, Make with_cursor,
+                 const std::optional<OrderKey>& cursor, bool descending, const Visitor& visit) {
+  return walk_created(index, index.lower_bound(prefix), index.upper_bound(prefix), with_cursor,
+                      cursor, descending, visit);
+}
+
+class Executor {
+ public:
+  Executor(const detail::MemberSet& members, const Uuid& org) : members_(members), org_(org) {}
+
+  // Candidates of an ordered path in (CreatedAt, ID) order, after `cursor`.
+  bool stream(const AccessPath& path, const std::optional<OrderKey>& cursor, bool descending,
+              const Visitor& visit) const {
+    const auto& by_created = members_.get<ByOrgCreated>();
+    const auto org_cursor = [&](Timestamp t, const Uuid& id) {
+      return boost::make_tuple(org_, t, id);
+    };
+    switch (path.kind) {
+      case AccessPath::Kind::kRole: {
+        const std::string_view role(path.role);
+        return walk_prefix(
+            members_.get<ByOrgRole>(), boost::make_tuple(org_, role),
+            [&](Timestamp t, const Uuid& id) { return boost::make_tuple(org_, role, t, id); },
+            cursor, descending, visit);
+      }
+      case AccessPath::Kind::kPostings:
+        return walk_prefix(*path.postings, boost::make_tuple(org_), org_cursor, cursor, descending,
+                           visit);
+      case AccessPath::Kind::kCreatedRange:
+        if (path.to < path.from) return true;
+        return walk_created(by_created, by_created.lower_bound(boost::make_tuple(org_, path.from)),
+                            by_created.upper_bound(boost::make_tuple(org_, path.to)), org_cursor,
+                            cursor, descending, visit);
+      default:
+        return walk_prefix(by_created, boost::make_tuple(org_), org_cursor, cursor, descending,
+                           visit);
+    }
+  }
+
+  // Every candidate of any path, in no particular order, each once.
+  void for_each(const AccessPath& path, const Visitor& visit) const {
+    if (path.in_created_order()) {
+      stream(path, std::nullopt, false, visit);
+      return;
+    }
+    switch (path.kind) {
+      case AccessPath::Kind::kUsernameRange: return usernames(path, visit);
+      case AccessPath::Kind::kIds: {
+        const auto& by_id = members_.get<ById>();
+        for (const Uuid& id : path.ids) {
+          auto found = by_id.find(id);
+          if (found != by_id.end() && (*found)->organization_id == org_ && !visit(*found)) return;
+        }
+        return;
+      }
+      default: {
+        std::unordered_set<const OrganizationMember*> seen;
+        for (const AccessPath& part : path.parts) {
+          bool go_on = true;
+          for_each(part, [&](const MemberPtr& m) {
+            go_on = !seen.insert(m.get()).second || visit(m);
+            return go_on;
+          });
+          if (!go_on) return;
+        }
+      }
+    }
+  }
+
+ private:
+  void usernames(const AccessPath& path, const Visitor& visit) const {
+    const auto& index = members_.get<ByOrgUsername>();
+    auto it = index.lower_bound(boost::make_tuple(org_, std::string_view(path.low)));
+    const auto end = index.upper_bound(boost::make_tuple(org_));
+    for (; it != end; ++it) {
+      const std::string_view name = (*it)->username;
+      if (path.prefix ? !name.starts_with(path.low) : name > path.high) return;
+      if (!visit(*it)) return;
+    }
+  }
+
+  const detail::MemberSet& members_;
+  const Uuid& org_;
+};
+
+std::uint64_t count_matches(const Executor& executor, const AccessPath& path,
+                            const filter::Predicate& predicate) {
+  // A union's parts may overlap, so its estimate only bounds the count.
+  if (path.exact && path.kind != AccessPath::Kind::kUnion) return path.estimate;
+  std::uint64_t total = 0;
+  executor.for_each(path, [&](const MemberPtr& m) {
+    total += predicate.matches(*m) ? 1 : 0;
+    return true;
+  });
+  return total;
+}
+
+std::uint64_t query_hash(const ListRequest& request) {
+  std::string text(reinterpret_cast<const char*>(request.organization_id.bytes.data()), 16);
+  text += '\0' + request.predicate.normalized() + '\0' + request.binding;
+  for (const SortKey& key : request.order_by) {
+    text += '\0' + key.attribute + (key.descending ? ":desc" : ":asc");
+  }
+  return detail::fnv1a(text);
+}
+
+std::string random_key() {
+  std::string key(32, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(key.size()));
+  return key;
+}
+
+}  // namespace
+
+OrganizationMemberStore::OrganizationMemberStore(std::string token_key)
+    : state_(std::make_unique<State>()) {
+  state_->token_key = token_key.empty() ? random_key() : std::move(token_key);
+}
+
+OrganizationMemberStore::~OrganizationMemberStore() = default;
+
+std::optional<StoreError> OrganizationMemberStore::insert(OrganizationMember member) {
+  auto record = std::make_shared<const OrganizationMember>(std::move(member));
+  std::unique_lock lock(state_->mutex);
+  if (!state_->members.insert(record).second) {
+    return StoreError{StoreErrorCode::kConflict,
+                      "OrganizationMemberID " + record->organization_member_id.to_string() +
+                          " already exists"};
+  }
+  state_->inverted.add(record);
+  return std::nullopt;
+}
+
+namespace {
+
+std::optional<StoreError> check_version(const OrganizationMember& current,
+                                        std::optional<std::int64_t> expected) {
+  if (!expected || *expected == current.version) return std::nullopt;
+  return StoreError{StoreErrorCode::kVersionMismatch,
+                    "Version is " + std::to_string(current.version) + ", not " +
+                        std::to_string(*expected)};
+}
+
+// The organization must keep an active OWNER when `before` stops being one.
+std::optional<StoreError> check_last_owner(const detail::MemberSet& members,
+                                           const OrganizationMember& before,
+                                           const OrganizationMember* after) {
+  if (!is_active_owner(before) || (after != nullptr && is_active_owner(*after))) {
+    return std::nullopt;
+  }
+  if (active_owners(members, before.organization_id) > 1) return std::nullopt;
+  return StoreError{StoreErrorCode::kRuleViolation,
+                    "the organization's last active OWNER cannot be removed or demoted"};
+}
+
+}  // namespace
+
+std::optional<StoreError> OrganizationMemberStore::replace(
+    OrganizationMember member, std::optional<std::int64_t> expected_version) {
+  std::unique_lock lock(state_->mutex);
+  auto& by_id = state_->members.get<ById>();
+  auto found = by_id.find(member.organization_member_id);
+  if (found == by_id.end()) {
+    return StoreError{StoreErrorCode::kNotFound,
+                      "no OrganizationMember " + member.organization_member_id.to_string()};
+  }
+  const MemberPtr before = *found;
+  if (auto error = check_version(*before, expected_version)) return error;
+  if (member.organization_id != before->organization_id) {
+    return StoreError{StoreErrorCode::kBadRequest, "OrganizationID cannot change"};
+  }
+  // Walks in the default order rely on it: CreatedAt is fixed at creation.
+  if (member.created_at != before->created_at) {
+    return StoreError{StoreErrorCode::kBadRequest, "CreatedAt cannot change"};
+  }
+  if (auto error = check_last_owner(state_->members, *before, &member)) return error;
+  member.version = before->version + 1;
+  auto after = std::make_shared<const OrganizationMember>(std::move(member));
+  state_->members.replace(found, after);  // every key ends in the ID: no collision
+  state_->inverted.remove(before);
+  state_->inverted.add(after);
+  return std::nullopt;
+}
+
+std::optional<StoreError> OrganizationMemberStore::erase(
+    const Uuid& id, std::optional<std::int64_t> expected_version) {
+  std::unique_lock lock(state_->mutex);
+  auto& by_id = state_->members.get<ById>();
+  auto found = by_id.find(id);
+  if (found == by_id.end()) {
+    return StoreError{StoreErrorCode::kNotFound, "no OrganizationMember " + id.to_string()};
+  }
+  const MemberPtr before = *found;
+  if (auto error = check_version(*before, expected_version)) return error;
+  if (auto error = check_last_owner(state_->members, *before, nullptr)) return error;
+  by_id.erase(found);
+  state_->inverted.remove(before);
+  return std::nullopt;
+}
+
+MemberPtr OrganizationMemberStore::find(const Uuid& id) const {
+  std::shared_lock lock(state_->mutex);
+  const auto& by_id = state_->members.get<ById>();
+  auto found = by_id.find(id);
+  return found == by_id.end() ? nullptr : *found;
+}
+
+std::size_t OrganizationMemberStore::size() const {
+  std::shared_lock lock(state_->mutex);
+  return state_->members.size();
+}
+
+std::vector<MemberPtr> OrganizationMemberStore::all() const {
+  std::shared_lock lock(state_->mutex);
+  return {state_->members.begin(), state_->members.end()};
+}
+
+std::variant<ListResult, StoreError> OrganizationMemberStore::list(
+    const ListRequest& request) const {
+  auto resolved = detail::resolve_sort_keys(request.order_by);
+  if (auto* error = std::get_if<StoreError>(&resolved)) return *error;
+  const auto& keys = std::get<std::vector<ResolvedSortKey>>(resolved);
+  const std::uint64_t hash = query_hash(request);
+  std::optional<OrderKey> cursor;
+  if (!request.page_token.empty()) {
+    auto bytes = detail::open_page_token(state_->token_key, hash, request.page_token);
+    if (bytes) cursor = detail::decode_cursor(*bytes, keys);
+    if (!cursor) {
+      return StoreError{StoreErrorCode::kBadRequest,
+                        "page_token is malformed or belongs to another query"};
+    }
+  }
+  const filter::Predicate& predicate = request.predicate;
+  const auto matches = [&](const MemberPtr& m) { return predicate.matches(*m); };
+  const std::size_t limit = std::max<std::size_t>(request.limit, 1);
+
+  std::shared_lock lock(state_->mutex);
+  const AccessPath path = detail::plan_access(predicate.expression(), predicate.schema(),
+                                              request.organization_id, state_->members,
+                                              state_->inverted);
+  Executor executor(state_->members, request.organization_id);
+  ListResult result;
+  bool more = false;
+  const bool streams = keys.size() == 1 && keys[0].attribute->name == "CreatedAt" &&
+                       path.in_created_order();
+  if (streams) {
+    executor.stream(path, cursor, keys[0].descending, [&](const MemberPtr& m) {
+      if (!matches(m)) return true;
+      if (result.items.size() == limit) {
+        more = true;
+        return false;
+      }
+      result.items.push_back(m);
+      return true;
+    });
+  } else {
+    std::vector<std::pair<OrderKey, MemberPtr>> found;
+    executor.for_each(path, [&](const MemberPtr& m) {
+      if (!matches(m)) return true;
+      OrderKey key = detail::order_key(*m, keys);
+      if (!cursor || detail::compare_order(*cursor, key, keys) < 0) {
+        found.emplace_back(std::move(key), m);
+      }
+      return true;
+    });
+    const auto before = [&](const auto& a, const auto& b) {
+      return detail::compare_order(a.first, b.first, keys) < 0;
+    };
+    more = found.size() > limit;
+    const auto page_end = found.begin() + static_cast<std::ptrdiff_t>(std::min(found.size(), limit));
+    std::partial_sort(found.begin(), page_end, found.end(), before);
+    for (auto it = found.begin(); it != page_end; ++it) result.items.push_back(it->second);
+  }
+  if (request.include_total) result.total = count_matches(executor, path, predicate);
+  lock.unlock();
+  if (more && !result.items.empty()) {
+    const OrderKey last = detail::order_key(*result.items.back(), keys);
+    result.next_page_token =
+        detail::seal_page_token(state_->token_key, hash, detail::encode_cursor(last));
+  }
+  return result;
+}
+
+std::uint64_t OrganizationMemberStore::count(const Uuid& organization,
+                                             const filter::Predicate& predicate) const {
+  std::shared_lock lock(state_->mutex);
+  const AccessPath path = detail::plan_access(predicate.expression(), predicate.schema(),
+                                              organization, state_->members, state_->inverted);
+  return count_matches(Executor(state_->members, organization), path, predicate);
+}
+
+std::string OrganizationMemberStore::explain(const ListRequest& request) const {
+  std::shared_lock lock(state_->mutex);
+  const AccessPath path = detail::plan_access(request.predicate.expression(),
+                                              request.predicate.schema(), request.organization_id,
+                                              state_->members, state_->inverted);
+  std::string residual = path.exact ? "none" : request.predicate.normalized();
+  return path.describe() + "; residual: " + (residual.empty() ? "none" : residual);
+}
+
+}  // namespace rollcall::index

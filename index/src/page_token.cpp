@@ -1,0 +1,96 @@
+#include "page_token.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <array>
+
+namespace rollcall::index::detail {
+namespace {
+
+constexpr std::size_t kMacBytes = 16;
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string base64url(std::string_view bytes) {
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (unsigned char c : bytes) {
+    buffer = (buffer << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out.push_back(kAlphabet[(buffer >> bits) & 63]);
+    }
+  }
+  if (bits > 0) out.push_back(kAlphabet[(buffer << (6 - bits)) & 63]);
+  return out;
+}
+
+std::optional<std::string> unbase64url(std::string_view text) {
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    const char* at = std::char_traits<char>::find(kAlphabet, 64, c);
+    if (at == nullptr) return std::nullopt;
+    buffer = (buffer << 6) | static_cast<std::uint32_t>(at - kAlphabet);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
+    }
+  }
+  // Only the canonical encoding: no dangling character, no set padding bits.
+  if (bits >= 6 || (buffer & ((1U << bits) - 1)) != 0) return std::nullopt;
+  return out;
+}
+
+std::array<unsigned char, kMacBytes> mac(std::string_view key, std::string_view bytes) {
+  unsigned char full[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), full, &length);
+  std::array<unsigned char, kMacBytes> out{};
+  std::copy(full, full + kMacBytes, out.begin());
+  return out;
+}
+
+void append_u64(std::string& out, std::uint64_t value) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(value >> (8 * i)));
+}
+
+}  // namespace
+
+std::uint64_t fnv1a(std::string_view bytes, std::uint64_t seed) {
+  std::uint64_t hash = seed;
+  for (unsigned char c : bytes) hash = (hash ^ c) * 0x100000001b3ULL;
+  return hash;
+}
+
+std::string seal_page_token(std::string_view key, std::uint64_t query_hash,
+                            std::string_view cursor) {
+  std::string body(1, static_cast<char>(kPageTokenVersion));
+  append_u64(body, query_hash);
+  body.append(cursor);
+  const auto tag = mac(key, body);
+  body.append(reinterpret_cast<const char*>(tag.data()), tag.size());
+  return base64url(body);
+}
+
+std::optional<std::string> open_page_token(std::string_view key, std::uint64_t query_hash,
+                                           std::string_view token) {
+  auto bytes = unbase64url(token);
+  if (!bytes || bytes->size() < 1 + 8 + kMacBytes) return std::nullopt;
+  const std::string_view body(bytes->data(), bytes->size() - kMacBytes);
+  const auto tag = mac(key, body);
+  if (CRYPTO_memcmp(tag.data(), bytes->data() + body.size(), kMacBytes) != 0) return std::nullopt;
+  if (static_cast<std::uint8_t>(body[0]) != kPageTokenVersion) return std::nullopt;
+  std::string expected;
+  append_u64(expected, query_hash);
+  if (body.substr(1, 8) != expected) return std::nullopt;
+  return std::string(body.substr(9));
+}
+
+}  // namespace rollcall::index::detail

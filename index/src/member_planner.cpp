@@ -78,16 +78,39 @@ class Planner {
       scan.exact = true;
       return scan;
     }
-    std::optional<AccessPath> best = created_range(conjuncts);
+    std::vector<AccessPath> paths{std::move(scan)};
+    if (auto range = created_range(conjuncts)) paths.push_back(std::move(*range));
     for (const Expr* conjunct : conjuncts) {
-      std::optional<AccessPath> path = sargable(*conjunct);
-      if (path && (!best || path->estimate < best->estimate)) {
+      if (auto path = sargable(*conjunct)) {
         path->exact = path->exact && conjuncts.size() == 1;
-        best = std::move(path);
+        paths.push_back(std::move(*path));
       }
     }
-    if (!best || best->estimate >= scan.estimate) return scan;
-    return *best;
+    return choose(std::move(paths));
+  }
+
+  void set_goal(std::size_t page) { page_ = page; }
+
+ private:
+  // The path visiting the fewest records. With a page to fill in (CreatedAt,
+  // ID) order, an unordered path must visit all its candidates and sort them,
+  // while an ordered one stops once the page is full: about page / selectivity
+  // records, taking the best estimate as the number of matches.
+  AccessPath choose(std::vector<AccessPath> paths) const {
+    const auto fewest = [](const AccessPath& a, const AccessPath& b) {
+      return a.estimate < b.estimate;
+    };
+    auto best = std::min_element(paths.begin(), paths.end(), fewest);
+    if (page_ == 0 || best->in_created_order()) return std::move(*best);
+    auto ordered = std::min_element(paths.begin(), paths.end(), [&](const auto& a, const auto& b) {
+      return a.in_created_order() && (!b.in_created_order() || a.estimate < b.estimate);
+    });
+    const double matches = std::max<double>(1, static_cast<double>(best->estimate));
+    const double stream_cost =
+        std::min<double>(static_cast<double>(ordered->estimate),
+                         static_cast<double>(page_) * static_cast<double>(ordered->estimate) / matches);
+    return stream_cost < static_cast<double>(best->estimate) ? std::move(*ordered)
+                                                            : std::move(*best);
   }
 
  private:
@@ -276,6 +299,7 @@ class Planner {
   const Uuid& org_;
   const MemberSet& members_;
   const Inverted& inverted_;
+  std::size_t page_ = 0;
 };
 
 }  // namespace
@@ -286,8 +310,10 @@ std::uint64_t organization_size(const MemberSet& members, const Uuid& organizati
 
 AccessPath plan_access(const filter::Expr& expr, const filter::Schema& schema,
                        const Uuid& organization, const MemberSet& members,
-                       const Inverted& inverted) {
-  return Planner(schema, organization, members, inverted).plan(expr);
+                       const Inverted& inverted, std::size_t page_in_created_order) {
+  Planner planner(schema, organization, members, inverted);
+  planner.set_goal(page_in_created_order);
+  return planner.plan(expr);
 }
 
 std::string AccessPath::describe() const {

@@ -301,10 +301,11 @@ std::variant<ListResult, StoreError> OrganizationMemberStore::list(
   auto resolved = detail::resolve_sort_keys(request.order_by);
   if (auto* error = std::get_if<StoreError>(&resolved)) return *error;
   const auto& keys = std::get<std::vector<ResolvedSortKey>>(resolved);
-  const std::uint64_t hash = query_hash(request);
+  // Hashing the query costs more than a point lookup: only for tokens.
+  const auto hash = [&request] { return query_hash(request); };
   std::optional<OrderKey> cursor;
   if (!request.page_token.empty()) {
-    auto bytes = detail::open_page_token(state_->token_key, hash, request.page_token);
+    auto bytes = detail::open_page_token(state_->token_key, hash(), request.page_token);
     if (bytes) cursor = detail::decode_cursor(*bytes, keys);
     if (!cursor) {
       return StoreError{StoreErrorCode::kBadRequest,
@@ -312,18 +313,19 @@ std::variant<ListResult, StoreError> OrganizationMemberStore::list(
     }
   }
   const filter::Predicate& predicate = request.predicate;
-  const auto matches = [&](const MemberPtr& m) { return predicate.matches(*m); };
   const std::size_t limit = std::max<std::size_t>(request.limit, 1);
 
+  const bool created_order = keys.size() == 1 && keys[0].attribute->name == "CreatedAt";
   std::shared_lock lock(state_->mutex);
-  const AccessPath path = detail::plan_access(predicate.expression(), predicate.schema(),
-                                              request.organization_id, state_->members,
-                                              state_->inverted);
+  const AccessPath path = detail::plan_access(
+      predicate.expression(), predicate.schema(), request.organization_id, state_->members,
+      state_->inverted, created_order ? limit + 1 : 0);
   Executor executor(state_->members, request.organization_id);
+  // Every candidate of an exact path matches: nothing is left to evaluate.
+  const auto matches = [&](const MemberPtr& m) { return path.exact || predicate.matches(*m); };
   ListResult result;
   bool more = false;
-  const bool streams = keys.size() == 1 && keys[0].attribute->name == "CreatedAt" &&
-                       path.in_created_order();
+  const bool streams = created_order && path.in_created_order();
   if (streams) {
     executor.stream(path, cursor, keys[0].descending, [&](const MemberPtr& m) {
       if (!matches(m)) return true;
@@ -357,7 +359,7 @@ std::variant<ListResult, StoreError> OrganizationMemberStore::list(
   if (more && !result.items.empty()) {
     const OrderKey last = detail::order_key(*result.items.back(), keys);
     result.next_page_token =
-        detail::seal_page_token(state_->token_key, hash, detail::encode_cursor(last));
+        detail::seal_page_token(state_->token_key, hash(), detail::encode_cursor(last));
   }
   return result;
 }

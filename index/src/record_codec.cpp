@@ -1,0 +1,272 @@
+#include "rollcall/index/record_codec.hpp"
+
+#include <algorithm>
+#include <concepts>
+#include <cstddef>
+#include <optional>
+#include <type_traits>
+#include <vector>
+
+#include "bytes.hpp"
+
+namespace rollcall::persist {
+namespace {
+
+using index::Labels;
+using index::Timestamp;
+
+constexpr std::size_t kUuidBytes = 16;
+constexpr std::size_t kEnvelopeBytes = 3 + kUuidBytes;
+
+class Writer {
+ public:
+  explicit Writer(std::string& out) : out_(out) {}
+
+  bool uuid(const Uuid& value) {
+    out_.append(reinterpret_cast<const char*>(value.bytes.data()), kUuidBytes);
+    return true;
+  }
+  bool optional_uuid(const std::optional<Uuid>& value) {
+    boolean(value.has_value());
+    return !value || uuid(*value);
+  }
+  bool string(const std::string& value) {
+    put_varint(out_, value.size());
+    out_.append(value);
+    return true;
+  }
+  bool boolean(bool value) {
+    out_.push_back(value ? 1 : 0);
+    return true;
+  }
+  bool int64(std::int64_t value) {
+    put_fixed(out_, value);
+    return true;
+  }
+  bool timestamp(const Timestamp& value) { return int64(value.micros); }
+  bool uuids(const std::vector<Uuid>& values) {
+    put_varint(out_, values.size());
+    for (const Uuid& value : values) uuid(value);
+    return true;
+  }
+  bool labels(const Labels& values) {
+    put_varint(out_, values.size());
+    for (const auto& [key, value] : values) {
+      string(key);
+      string(value);
+    }
+    return true;
+  }
+
+ private:
+  std::string& out_;
+};
+
+// Reads fields from untrusted bytes; the first failure sticks and names its offset.
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+
+  bool uuid(Uuid& value) {
+    if (!need(kUuidBytes)) return false;
+    std::copy_n(in_.data() + pos_, kUuidBytes, reinterpret_cast<char*>(value.bytes.data()));
+    pos_ += kUuidBytes;
+    return true;
+  }
+  bool optional_uuid(std::optional<Uuid>& value) {
+    bool present = false;
+    if (!boolean(present)) return false;
+    if (!present) {
+      value.reset();
+      return true;
+    }
+    return uuid(value.emplace());
+  }
+  bool string(std::string& value) {
+    std::uint64_t size = 0;
+    if (!count(size, 1)) return false;
+    value.assign(in_.data() + pos_, size);
+    pos_ += size;
+    return true;
+  }
+  bool boolean(bool& value) {
+    if (!need(1)) return false;
+    const auto byte = static_cast<unsigned char>(in_[pos_]);
+    if (byte > 1) return fail("invalid boolean " + std::to_string(byte));
+    value = byte == 1;
+    ++pos_;
+    return true;
+  }
+  bool int64(std::int64_t& value) {
+    if (!need(sizeof value)) return false;
+    value = load_fixed<std::int64_t>(in_.data() + pos_);
+    pos_ += sizeof value;
+    return true;
+  }
+  bool timestamp(Timestamp& value) { return int64(value.micros); }
+  bool uuids(std::vector<Uuid>& values) {
+    std::uint64_t size = 0;
+    if (!count(size, kUuidBytes)) return false;
+    values.resize(size);
+    for (Uuid& value : values) uuid(value);
+    return true;
+  }
+  bool labels(Labels& values) {
+    std::uint64_t size = 0;
+    if (!count(size, 2)) return false;
+    values.resize(size);
+    for (auto& [key, value] : values) {
+      if (!string(key) || !string(value)) return false;
+    }
+    return true;
+  }
+
+  // The outcome once every field is read: an error, or trailing bytes.
+  Status finish() {
+    if (error_.empty() && pos_ != in_.size()) {
+      fail(std::to_string(in_.size() - pos_) + " bytes after the record");
+    }
+    return error_.empty() ? Status() : Status::error(error_);
+  }
+
+ private:
+  bool need(std::size_t size) {
+    if (in_.size() - pos_ >= size) return true;
+    return fail("truncated (" + std::to_string(size) + " bytes needed, " +
+                std::to_string(in_.size() - pos_) + " left)");
+  }
+  // A varint count of elements of at least `element_bytes` each that must fit
+  // in what is left, so corrupt counts cannot trigger huge allocations.
+  bool count(std::uint64_t& size, std::size_t element_bytes) {
+    const char* begin = in_.data() + pos_;
+    const std::size_t taken = load_varint(begin, in_.data() + in_.size(), size);
+    if (taken == 0) return fail("malformed varint");
+    const std::size_t left = in_.size() - pos_ - taken;
+    if (size > left / element_bytes) {
+      return fail("count " + std::to_string(size) + " exceeds the " + std::to_string(left) +
+                  " bytes left");
+    }
+    pos_ += taken;
+    return true;
+  }
+  bool fail(const std::string& what) {
+    if (error_.empty()) error_ = what + " at byte " + std::to_string(pos_);
+    return false;
+  }
+
+  std::string_view in_;
+  std::size_t pos_ = 0;
+  std::string error_;
+};
+
+template <class Codec, class R>
+requires std::same_as<std::remove_const_t<R>, OrganizationMember>
+bool visit_fields(Codec& codec, R& r) {
+  return codec.uuid(r.organization_member_id) && codec.uuid(r.organization_id) &&
+         codec.optional_uuid(r.user_id) && codec.string(r.username) && codec.string(r.email) &&
+         codec.string(r.display_name) && codec.string(r.slug) && codec.string(r.external_id) &&
+         codec.string(r.external_organization_id) && codec.string(r.profile_picture_url) &&
+         codec.string(r.role) && codec.string(r.status) && codec.uuids(r.role_ids) &&
+         codec.labels(r.labels) && codec.boolean(r.required_sso_auth) &&
+         codec.boolean(r.required_mfa_auth) && codec.timestamp(r.created_at) &&
+         codec.optional_uuid(r.created_by) && codec.timestamp(r.updated_at) &&
+         codec.optional_uuid(r.updated_by) && codec.int64(r.version);
+}
+
+template <class Codec, class R>
+requires std::same_as<std::remove_const_t<R>, SpaceMember>
+bool visit_fields(Codec& codec, R& r) {
+  return codec.uuid(r.space_member_id) && codec.uuid(r.space_id) && codec.uuid(r.organization_id) &&
+         codec.uuid(r.organization_member_id) && codec.optional_uuid(r.user_id) &&
+         codec.string(r.username) && codec.string(r.email) && codec.string(r.display_name) &&
+         codec.boolean(r.admin) && codec.uuids(r.role_ids) && codec.labels(r.labels) &&
+         codec.timestamp(r.created_at) && codec.optional_uuid(r.created_by) &&
+         codec.timestamp(r.updated_at) && codec.optional_uuid(r.updated_by) &&
+         codec.int64(r.version);
+}
+
+template <class R>
+void encode_body(const R& record, std::string& out) {
+  Writer writer(out);
+  visit_fields(writer, record);
+}
+
+template <class R>
+Status decode_body(std::string_view in, R& out) {
+  Reader reader(in);
+  visit_fields(reader, out);
+  return reader.finish();
+}
+
+void put_envelope(EntityType entity, Op op, const Uuid& id, std::string& out) {
+  out.push_back(static_cast<char>(kCodecVersion));
+  out.push_back(static_cast<char>(entity));
+  out.push_back(static_cast<char>(op));
+  Writer(out).uuid(id);
+}
+
+bool valid_entity(std::uint8_t value) {
+  return value == static_cast<std::uint8_t>(EntityType::kOrganizationMember) ||
+         value == static_cast<std::uint8_t>(EntityType::kSpaceMember);
+}
+
+bool valid_op(std::uint8_t value) {
+  return value == static_cast<std::uint8_t>(Op::kUpsert) ||
+         value == static_cast<std::uint8_t>(Op::kDelete);
+}
+
+}  // namespace
+
+const char* to_string(EntityType type) noexcept {
+  switch (type) {
+    case EntityType::kOrganizationMember:
+      return "OrganizationMember";
+    case EntityType::kSpaceMember:
+      return "SpaceMember";
+  }
+  return "unknown entity";
+}
+
+void encode_record(const OrganizationMember& record, std::string& out) { encode_body(record, out); }
+void encode_record(const SpaceMember& record, std::string& out) { encode_body(record, out); }
+
+Status decode_record(std::string_view in, OrganizationMember& out) { return decode_body(in, out); }
+Status decode_record(std::string_view in, SpaceMember& out) { return decode_body(in, out); }
+
+void encode_upsert(const OrganizationMember& record, std::string& out) {
+  put_envelope(EntityType::kOrganizationMember, Op::kUpsert, record.organization_member_id, out);
+  encode_body(record, out);
+}
+
+void encode_upsert(const SpaceMember& record, std::string& out) {
+  put_envelope(EntityType::kSpaceMember, Op::kUpsert, record.space_member_id, out);
+  encode_body(record, out);
+}
+
+void encode_delete(EntityType entity, const Uuid& id, std::string& out) {
+  put_envelope(entity, Op::kDelete, id, out);
+}
+
+Result<MutationView> decode_mutation(std::string_view in) {
+  if (in.size() < kEnvelopeBytes) {
+    return Status::error("mutation of " + std::to_string(in.size()) + " bytes is truncated");
+  }
+  const auto version = static_cast<std::uint8_t>(in[0]);
+  const auto entity = static_cast<std::uint8_t>(in[1]);
+  const auto op = static_cast<std::uint8_t>(in[2]);
+  if (version != kCodecVersion) {
+    return Status::error("unsupported record codec version " + std::to_string(version));
+  }
+  if (!valid_entity(entity)) return Status::error("unknown entity type " + std::to_string(entity));
+  if (!valid_op(op)) return Status::error("unknown mutation op " + std::to_string(op));
+  MutationView view{
+      static_cast<EntityType>(entity), static_cast<Op>(op), {}, in.substr(kEnvelopeBytes)};
+  Reader(in.substr(3, kUuidBytes)).uuid(view.id);
+  if (view.op == Op::kDelete && !view.payload.empty()) {
+    return Status::error("delete mutation carries a " + std::to_string(view.payload.size()) +
+                         "-byte payload");
+  }
+  return view;
+}
+
+}  // namespace rollcall::persist

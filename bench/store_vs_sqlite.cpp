@@ -45,7 +45,6 @@ long max_rss_kib() {
   return usage.ru_maxrss;
 }
 
-
 // --- SQLite side -----------------------------------------------------------
 
 void check(int rc, sqlite3* db, const char* what) {
@@ -83,9 +82,10 @@ struct Text {
   std::string value;
 };
 const rollcall::filter::Schema& text_schema() {
-  static const auto schema = rollcall::filter::SchemaBuilder<Text>("Text")
-                                 .string("V", [](const Text& t) -> const std::string& { return t.value; })
-                                 .build();
+  static const auto schema =
+      rollcall::filter::SchemaBuilder<Text>("Text")
+          .string("V", [](const Text& t) -> const std::string& { return t.value; })
+          .build();
   return schema;
 }
 
@@ -138,8 +138,8 @@ sqlite3* load_sqlite(const std::vector<OrganizationMember>& members) {
     int i = 0;
     sqlite3_bind_blob(insert, ++i, m.organization_member_id.bytes.data(), 16, SQLITE_STATIC);
     sqlite3_bind_blob(insert, ++i, m.organization_id.bytes.data(), 16, SQLITE_STATIC);
-    for (const std::string* text : {&m.username, &m.email, &m.display_name, &m.slug,
-                                    &m.external_id, &m.role, &m.status}) {
+    for (const std::string* text :
+         {&m.username, &m.email, &m.display_name, &m.slug, &m.external_id, &m.role, &m.status}) {
       sqlite3_bind_text(insert, ++i, text->c_str(), -1, SQLITE_STATIC);
     }
     sqlite3_bind_int(insert, ++i, static_cast<int>(m.role_ids.size()));
@@ -205,8 +205,8 @@ std::int64_t count_sqlite(sqlite3* db, const std::string& where,
 }
 
 struct Query {
-  std::string where;   // rollcall
-  std::string sql;     // the same condition in SQLite
+  std::string where;  // rollcall
+  std::string sql;    // the same condition in SQLite
   bool contains = false;
 };
 
@@ -286,15 +286,16 @@ int main(int argc, char** argv) {
   for (const auto& m : members) store.insert(m);
   const double load_seconds = std::chrono::duration<double>(Clock::now() - load_start).count();
   const long rss_after = max_rss_kib();
-  std::printf("rollcall: %zu members loaded in %.2f s; max RSS grew %.0f bytes/member "
-              "(records + indexes; the generated copy is not counted)\n",
-              members.size(), load_seconds,
-              (rss_after - rss_before) * 1024.0 / static_cast<double>(members.size()));
+  std::printf(
+      "rollcall: %zu members loaded in %.2f s; max RSS grew %.0f bytes/member "
+      "(records + indexes; the generated copy is not counted)\n",
+      members.size(), load_seconds,
+      (rss_after - rss_before) * 1024.0 / static_cast<double>(members.size()));
   sqlite3* db = load_sqlite(members);
   const auto& org = generator.big_organization_id();
 
-  std::printf("\n%-70s %12s %12s %8s | %12s %12s %8s\n", "query (big organization)",
-              "page rc", "page sqlite", "ratio", "count rc", "count sqlite", "ratio");
+  std::printf("\n%-70s %12s %12s %8s | %12s %12s %8s\n", "query (big organization)", "page rc",
+              "page sqlite", "ratio", "count rc", "count sqlite", "ratio");
   double worst_page = 1e9;
   double worst_count = 1e9;
   for (const Query& q : queries(generator, members)) {
@@ -304,9 +305,8 @@ int main(int argc, char** argv) {
     request.predicate = q.contains ? rollcall::filter::compile_contains(q.where, schema)
                                    : *rollcall::filter::compile_where(q.where, schema);
     std::size_t rc_rows = 0;
-    const double rc_page = median_seconds([&] {
-      rc_rows = std::get<rollcall::index::ListResult>(store.list(request)).items.size();
-    });
+    const double rc_page = median_seconds(
+        [&] { rc_rows = std::get<rollcall::index::ListResult>(store.list(request)).items.size(); });
     std::uint64_t rc_count = 0;
     const double rc_total = median_seconds([&] { rc_count = store.count(org, request.predicate); });
     const std::string page_sql = "SELECT created_at FROM member m WHERE org = ?1 AND (" + q.sql +
@@ -314,7 +314,8 @@ int main(int argc, char** argv) {
     std::size_t sqlite_rows = 0;
     const double sqlite_page = median_seconds([&] { sqlite_rows = run_sqlite(db, page_sql, org); });
     std::int64_t sqlite_count = 0;
-    const double sqlite_total = median_seconds([&] { sqlite_count = count_sqlite(db, q.sql, org); });
+    const double sqlite_total =
+        median_seconds([&] { sqlite_count = count_sqlite(db, q.sql, org); });
     if (rc_rows != sqlite_rows || static_cast<std::int64_t>(rc_count) != sqlite_count) {
       std::printf("MISMATCH %s: rollcall %zu/%llu, sqlite %zu/%lld\n", q.where.c_str(), rc_rows,
                   static_cast<unsigned long long>(rc_count), sqlite_rows,
@@ -324,14 +325,14 @@ int main(int argc, char** argv) {
     const double count_ratio = sqlite_total / rc_total;
     worst_page = std::min(worst_page, page_ratio);
     worst_count = std::min(worst_count, count_ratio);
-    const std::string label = (q.contains ? "contains=" : "") + q.where.substr(0, 60) +
-                              " [" + std::to_string(rc_count) + "]";
+    const std::string label = (q.contains ? "contains=" : "") + q.where.substr(0, 60) + " [" +
+                              std::to_string(rc_count) + "]";
     std::printf("%-70s %12s %12s %7.1fx | %12s %12s %7.1fx\n", label.c_str(),
                 format_ms(rc_page).c_str(), format_ms(sqlite_page).c_str(), page_ratio,
                 format_ms(rc_total).c_str(), format_ms(sqlite_total).c_str(), count_ratio);
   }
-  std::printf("\nworst ratio: first page %.1fx (target 10x), count %.1fx (target 3x)\n",
-              worst_page, worst_count);
+  std::printf("\nworst ratio: first page %.1fx (target 10x), count %.1fx (target 3x)\n", worst_page,
+              worst_count);
   sqlite3_close(db);
   return 0;
 }

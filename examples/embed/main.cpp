@@ -23,13 +23,18 @@ int main(int argc, char** argv) {
           .integer("Pages", [](const Book& b) { return b.pages; })
           .boolean("InPrint", [](const Book& b) { return b.in_print; })
           .time("Published", [](const Book& b) { return b.published; })
-          .string_map("Tags", [](const Book& b) -> const auto& { return b.tags; })
+          .string_map(
+              "Tags", [](const Book& b) -> const auto& { return b.tags; })
           .build();
 
   const auto date = [](const char* text) { return *rollcall::filter::Timestamp::parse(text); };
   const std::vector<Book> books = {
       {"Structure and Interpretation", 657, true, date("1985-07-01"), {{"topic", "lisp"}}},
-      {"The Art of Computer Programming", 3168, true, date("1968-01-01"), {{"topic", "algorithms"}}},
+      {"The Art of Computer Programming",
+       3168,
+       true,
+       date("1968-01-01"),
+       {{"topic", "algorithms"}}},
       {"Lions' Commentary", 254, false, date("1977-06-01"), {}},
   };
 

@@ -27,7 +27,8 @@ bool is_ordered(AttributeType type) {
 const char* allowed_operators(AttributeType type) {
   switch (type) {
     case AttributeType::kString:
-      return "= != <> < > <= >= LIKE ILIKE NOT LIKE NOT ILIKE ~~ !~~ ~~* !~~* ~ ~* !~ !~* IN NOT IN";
+      return "= != <> < > <= >= LIKE ILIKE NOT LIKE NOT ILIKE ~~ !~~ ~~* !~~* ~ ~* !~ !~* IN NOT "
+             "IN";
     case AttributeType::kInt:
     case AttributeType::kTime:
       return "= != <> < > <= >= IN NOT IN";
@@ -56,8 +57,8 @@ class Binder {
         return bind_junction(node);
       case Node::Kind::kNot:
       case Node::Kind::kTruthTest: {
-        Expr expr = at(node.kind == Node::Kind::kNot ? ExprKind::kNot : ExprKind::kTruthTest,
-                       node.span);
+        Expr expr =
+            at(node.kind == Node::Kind::kNot ? ExprKind::kNot : ExprKind::kTruthTest, node.span);
         expr.truth = node.truth;
         expr.negated = node.negated;
         expr.children.push_back(bind(*node.children.front()));
@@ -220,9 +221,12 @@ class Binder {
 
   static const char* literal_kind(const Literal& literal) {
     switch (literal.kind) {
-      case Literal::Kind::kString: return "a string";
-      case Literal::Kind::kInteger: return "an integer";
-      case Literal::Kind::kBoolean: return "a boolean";
+      case Literal::Kind::kString:
+        return "a string";
+      case Literal::Kind::kInteger:
+        return "an integer";
+      case Literal::Kind::kBoolean:
+        return "a boolean";
     }
     return "a";
   }
@@ -267,8 +271,9 @@ class Binder {
       case TermOp::kGt:
       case TermOp::kGe:
         require_operator(is_ordered(lhs.type), node, lhs, op_text(node));
-        expr.op = static_cast<CompareOp>(static_cast<int>(CompareOp::kLt) +
-                                         (static_cast<int>(node.op) - static_cast<int>(TermOp::kLt)));
+        expr.op =
+            static_cast<CompareOp>(static_cast<int>(CompareOp::kLt) +
+                                   (static_cast<int>(node.op) - static_cast<int>(TermOp::kLt)));
         expr.rhs = bind_right(node, lhs);
         break;
       case TermOp::kLike:
@@ -338,8 +343,8 @@ class Binder {
     const char* what = is_like ? "LIKE pattern" : "regex";
     if (right.kind != syntax::Operand::Kind::kLiteral ||
         right.literal.kind != Literal::Kind::kString) {
-      fail(ErrorCode::kTypeMismatch, right.span, std::string("a ") + what +
-                                                     " must be a quoted string literal");
+      fail(ErrorCode::kTypeMismatch, right.span,
+           std::string("a ") + what + " must be a quoted string literal");
     }
     const std::string& pattern = right.literal.text;
     if (pattern.size() > limits_.max_pattern_bytes) {
@@ -349,7 +354,8 @@ class Binder {
                " bytes");
     }
     if (is_like && ends_with_lone_escape(pattern)) {
-      fail(ErrorCode::kInvalidPattern, right.span, "LIKE pattern must not end with escape character",
+      fail(ErrorCode::kInvalidPattern, right.span,
+           "LIKE pattern must not end with escape character",
            "write '\\\\' for a literal backslash");
     }
     Operand bound;

@@ -4,13 +4,20 @@ namespace rollcall::filter {
 
 const char* to_string(ErrorCode code) noexcept {
   switch (code) {
-    case ErrorCode::kSyntax: return "syntax";
-    case ErrorCode::kUnknownAttribute: return "unknown_attribute";
-    case ErrorCode::kTypeMismatch: return "type_mismatch";
-    case ErrorCode::kOperatorNotAllowed: return "operator_not_allowed";
-    case ErrorCode::kInvalidLiteral: return "invalid_literal";
-    case ErrorCode::kInvalidPattern: return "invalid_pattern";
-    case ErrorCode::kLimitExceeded: return "limit_exceeded";
+    case ErrorCode::kSyntax:
+      return "syntax";
+    case ErrorCode::kUnknownAttribute:
+      return "unknown_attribute";
+    case ErrorCode::kTypeMismatch:
+      return "type_mismatch";
+    case ErrorCode::kOperatorNotAllowed:
+      return "operator_not_allowed";
+    case ErrorCode::kInvalidLiteral:
+      return "invalid_literal";
+    case ErrorCode::kInvalidPattern:
+      return "invalid_pattern";
+    case ErrorCode::kLimitExceeded:
+      return "limit_exceeded";
   }
   return "unknown";
 }

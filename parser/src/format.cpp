@@ -31,9 +31,12 @@ std::string format_operand(const Operand& operand, const Schema& schema) {
   if (operand.kind == Operand::Kind::kLiteral) return format_value(operand.literal);
   const std::string& name = schema.attributes()[operand.attribute].name;
   switch (operand.kind) {
-    case Operand::Kind::kMapEntry: return name + "." + operand.key;
-    case Operand::Kind::kLength: return "LEN(" + name + ")";
-    default: return name;
+    case Operand::Kind::kMapEntry:
+      return name + "." + operand.key;
+    case Operand::Kind::kLength:
+      return "LEN(" + name + ")";
+    default:
+      return name;
   }
 }
 
@@ -43,14 +46,19 @@ class Formatter {
 
   std::string format(const Expr& expr) const {
     switch (expr.kind) {
-      case ExprKind::kTrue: return "";
-      case ExprKind::kAnd: return join(expr, " AND ", ExprKind::kOr);
-      case ExprKind::kOr: return join(expr, " OR ", ExprKind::kTrue);
-      case ExprKind::kNot: return "NOT " + wrapped(expr.children.front(), true);
+      case ExprKind::kTrue:
+        return "";
+      case ExprKind::kAnd:
+        return join(expr, " AND ", ExprKind::kOr);
+      case ExprKind::kOr:
+        return join(expr, " OR ", ExprKind::kTrue);
+      case ExprKind::kNot:
+        return "NOT " + wrapped(expr.children.front(), true);
       case ExprKind::kTruthTest:
         return "(" + format(expr.children.front()) + ") IS " + (expr.negated ? "NOT " : "") +
                (expr.truth ? "TRUE" : "FALSE");
-      default: return term(expr);
+      default:
+        return term(expr);
     }
   }
 
@@ -73,7 +81,8 @@ class Formatter {
     const std::string lhs = format_operand(expr.lhs, schema_);
     const std::string rhs = format_operand(expr.rhs, schema_);
     switch (expr.kind) {
-      case ExprKind::kCompare: return lhs + " " + to_string(expr.op) + " " + rhs;
+      case ExprKind::kCompare:
+        return lhs + " " + to_string(expr.op) + " " + rhs;
       case ExprKind::kIn: {
         std::string list;
         for (const Value& value : expr.values) {
@@ -87,10 +96,14 @@ class Formatter {
       case ExprKind::kRegex:
         return lhs + " " + (expr.negated ? "!" : "") + "~" + (expr.case_insensitive ? "* " : " ") +
                rhs;
-      case ExprKind::kIsNull: return lhs + (expr.negated ? " IS NOT NULL" : " IS NULL");
-      case ExprKind::kHas: return lhs + " ? " + rhs;
-      case ExprKind::kContains: return "CONTAINS " + rhs;
-      default: return "";
+      case ExprKind::kIsNull:
+        return lhs + (expr.negated ? " IS NOT NULL" : " IS NULL");
+      case ExprKind::kHas:
+        return lhs + " ? " + rhs;
+      case ExprKind::kContains:
+        return "CONTAINS " + rhs;
+      default:
+        return "";
     }
   }
 
@@ -101,12 +114,18 @@ class Formatter {
 
 const char* to_string(CompareOp op) noexcept {
   switch (op) {
-    case CompareOp::kEq: return "=";
-    case CompareOp::kNe: return "!=";
-    case CompareOp::kLt: return "<";
-    case CompareOp::kLe: return "<=";
-    case CompareOp::kGt: return ">";
-    case CompareOp::kGe: return ">=";
+    case CompareOp::kEq:
+      return "=";
+    case CompareOp::kNe:
+      return "!=";
+    case CompareOp::kLt:
+      return "<";
+    case CompareOp::kLe:
+      return "<=";
+    case CompareOp::kGt:
+      return ">";
+    case CompareOp::kGe:
+      return ">=";
   }
   return "?";
 }

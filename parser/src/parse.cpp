@@ -86,8 +86,8 @@ struct action : pegtl::nothing<Rule> {};
 // the rule at a plain term enters no level.
 template <class Opener>
 struct depth_limited : pegtl::maybe_nothing {
-  template <class Rule, pegtl::apply_mode A, pegtl::rewind_mode M,
-            template <class...> class Action, template <class...> class Control, class Input>
+  template <class Rule, pegtl::apply_mode A, pegtl::rewind_mode M, template <class...> class Action,
+            template <class...> class Control, class Input>
   static bool match(Input& in, ParseState& state) {
     if (!pegtl::match<pegtl::at<Opener>, A, M, Action, Control>(in, state)) return false;
     if (++state.depth > state.max_depth) {
@@ -224,11 +224,11 @@ struct action<g::len_operand> {
 
 TermOp to_term_op(std::string_view op) {
   static constexpr std::pair<std::string_view, TermOp> kOps[] = {
-      {"=", TermOp::kEq},         {"!=", TermOp::kNe},         {"<>", TermOp::kNe},
-      {"<", TermOp::kLt},         {"<=", TermOp::kLe},         {">", TermOp::kGt},
-      {">=", TermOp::kGe},        {"~~", TermOp::kLike},       {"!~~", TermOp::kNotLike},
-      {"~~*", TermOp::kILike},    {"!~~*", TermOp::kNotILike}, {"~", TermOp::kMatch},
-      {"~*", TermOp::kIMatch},    {"!~", TermOp::kNotMatch},   {"!~*", TermOp::kNotIMatch},
+      {"=", TermOp::kEq},      {"!=", TermOp::kNe},         {"<>", TermOp::kNe},
+      {"<", TermOp::kLt},      {"<=", TermOp::kLe},         {">", TermOp::kGt},
+      {">=", TermOp::kGe},     {"~~", TermOp::kLike},       {"!~~", TermOp::kNotLike},
+      {"~~*", TermOp::kILike}, {"!~~*", TermOp::kNotILike}, {"~", TermOp::kMatch},
+      {"~*", TermOp::kIMatch}, {"!~", TermOp::kNotMatch},   {"!~*", TermOp::kNotIMatch},
   };
   for (const auto& [text, term_op] : kOps) {
     if (text == op) return term_op;
@@ -271,10 +271,17 @@ struct action<g::not_tail> {
   template <class Input>
   static void apply(const Input& in, ParseState& state) {
     switch (state.term.op) {
-      case TermOp::kIn: state.term.op = TermOp::kNotIn; break;
-      case TermOp::kLike: state.term.op = TermOp::kNotLike; break;
-      case TermOp::kILike: state.term.op = TermOp::kNotILike; break;
-      default: break;
+      case TermOp::kIn:
+        state.term.op = TermOp::kNotIn;
+        break;
+      case TermOp::kLike:
+        state.term.op = TermOp::kNotLike;
+        break;
+      case TermOp::kILike:
+        state.term.op = TermOp::kNotILike;
+        break;
+      default:
+        break;
     }
     state.term.op_span.begin = state.span(in).begin;
   }
@@ -376,9 +383,10 @@ std::uint32_t column_at(std::string_view text, std::size_t offset) noexcept {
 
 Result<std::unique_ptr<syntax::Node>> parse_where(std::string_view text, const Limits& limits) {
   if (text.size() > limits.max_expression_bytes) {
-    Error error = syntax_error(text, 0, "expression of " + std::to_string(text.size()) +
-                                            " bytes exceeds the limit of " +
-                                            std::to_string(limits.max_expression_bytes) + " bytes");
+    Error error = syntax_error(text, 0,
+                               "expression of " + std::to_string(text.size()) +
+                                   " bytes exceeds the limit of " +
+                                   std::to_string(limits.max_expression_bytes) + " bytes");
     error.code = ErrorCode::kLimitExceeded;
     error.text.clear();
     return error;

@@ -12,14 +12,22 @@ struct Schema::Data {
 
 const char* to_string(AttributeType type) noexcept {
   switch (type) {
-    case AttributeType::kString: return "string";
-    case AttributeType::kInt: return "int";
-    case AttributeType::kBool: return "bool";
-    case AttributeType::kUuid: return "uuid";
-    case AttributeType::kTime: return "time";
-    case AttributeType::kUuidArray: return "uuid array";
-    case AttributeType::kStringArray: return "string array";
-    case AttributeType::kStringMap: return "map";
+    case AttributeType::kString:
+      return "string";
+    case AttributeType::kInt:
+      return "int";
+    case AttributeType::kBool:
+      return "bool";
+    case AttributeType::kUuid:
+      return "uuid";
+    case AttributeType::kTime:
+      return "time";
+    case AttributeType::kUuidArray:
+      return "uuid array";
+    case AttributeType::kStringArray:
+      return "string array";
+    case AttributeType::kStringMap:
+      return "map";
   }
   return "?";
 }
@@ -29,12 +37,13 @@ Schema::Schema(std::string entity, const std::type_info& record_type,
   for (std::size_t i = 0; i < attributes.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
       if (attributes[i].name == attributes[j].name) {
-        throw std::invalid_argument("schema " + entity + " names attribute '" +
-                                    attributes[i].name + "' twice");
+        throw std::invalid_argument("schema " + entity + " names attribute '" + attributes[i].name +
+                                    "' twice");
       }
     }
   }
-  data_ = std::make_shared<const Data>(Data{std::move(entity), &record_type, std::move(attributes)});
+  data_ =
+      std::make_shared<const Data>(Data{std::move(entity), &record_type, std::move(attributes)});
 }
 
 const std::string& Schema::entity() const noexcept { return data_->entity; }

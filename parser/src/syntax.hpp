@@ -34,11 +34,24 @@ struct Operand {
 
 enum class TermOp : std::uint8_t {
   kBare,  // a lone operand: a bool attribute used as a condition
-  kEq, kNe, kLt, kLe, kGt, kGe,
-  kLike, kNotLike, kILike, kNotILike,
-  kMatch, kIMatch, kNotMatch, kNotIMatch,
-  kIn, kNotIn,
-  kIsNull, kIsNotNull,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kLike,
+  kNotLike,
+  kILike,
+  kNotILike,
+  kMatch,
+  kIMatch,
+  kNotMatch,
+  kNotIMatch,
+  kIn,
+  kNotIn,
+  kIsNull,
+  kIsNotNull,
   kHas,
 };
 

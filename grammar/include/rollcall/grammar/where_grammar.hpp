@@ -50,8 +50,7 @@ struct kw_len : keyword<'l', 'e', 'n'> {};
 // Literals. A string is valid UTF-8 without control characters; '' is a quote.
 struct quote : one<'\''> {};
 struct string_char
-    : sor<seq<quote, quote>,
-          pegtl::utf8::ranges<0x20, 0x26, 0x28, 0x7E, 0x80, 0x10FFFF>> {};
+    : sor<seq<quote, quote>, pegtl::utf8::ranges<0x20, 0x26, 0x28, 0x7E, 0x80, 0x10FFFF>> {};
 struct string_body : star<string_char> {};
 struct string_close : quote {};
 struct string_literal : seq<quote, string_body, must<string_close>> {};
@@ -63,20 +62,21 @@ struct literal : sor<string_literal, integer, boolean> {};
 struct map_key_char : pegtl::alnum {};
 struct map_key_punct : one<'-', '_', '.', '/'> {};
 // Greedy, but never ends in punctuation: 'app.kubernetes.io/name'.
-struct map_key : seq<map_key_char, star<sor<map_key_char, seq<plus<map_key_punct>, map_key_char>>>> {};
+struct map_key
+    : seq<map_key_char, star<sor<map_key_char, seq<plus<map_key_punct>, map_key_char>>>> {};
 struct attribute_name : identifier {};
 struct map_dot : one<'.'> {};
 struct attribute_operand : seq<attribute_name, opt<map_dot, must<map_key>>> {};
 struct len_open : one<'('> {};
 struct len_close : one<')'> {};
 struct len_attribute : attribute_name {};
-struct len_operand
-    : seq<kw_len, sep, len_open, sep, must<len_attribute>, sep, must<len_close>> {};
+struct len_operand : seq<kw_len, sep, len_open, sep, must<len_attribute>, sep, must<len_close>> {};
 struct operand_literal : literal {};
 struct operand : sor<len_operand, operand_literal, attribute_operand> {};
 struct right_operand : operand {};
 
 // Comparison operators, longest first.
+// clang-format off
 struct cmp_op : sor<string<'!', '~', '~', '*'>,
                     string<'!', '~', '~'>,
                     string<'!', '~', '*'>,
@@ -92,6 +92,7 @@ struct cmp_op : sor<string<'!', '~', '~', '*'>,
                     one<'='>,
                     one<'<'>,
                     one<'>'>> {};
+// clang-format on
 
 struct compare_tail : seq<cmp_op, sep, must<right_operand>> {};
 
@@ -99,12 +100,8 @@ struct list_open : one<'('> {};
 struct list_close : one<')'> {};
 struct list_comma : one<','> {};
 struct list_literal : literal {};
-struct in_list : seq<list_open,
-                     sep,
-                     must<list_literal>,
-                     star<sep, list_comma, sep, must<list_literal>>,
-                     sep,
-                     must<list_close>> {};
+struct in_list : seq<list_open, sep, must<list_literal>,
+                     star<sep, list_comma, sep, must<list_literal>>, sep, must<list_close>> {};
 struct in_tail : seq<kw_in, sep, must<in_list>> {};
 
 struct like_pattern : seq<string_literal> {};
@@ -120,12 +117,8 @@ struct is_not_null_tail : seq<kw_is, sep, kw_not, sep, kw_null> {};
 struct has_op : one<'?'> {};
 struct has_tail : seq<has_op, sep, must<right_operand>> {};
 
-struct term_tail : sor<compare_tail,
-                       not_tail,
-                       negatable_tail,
-                       is_null_tail,
-                       is_not_null_tail,
-                       has_tail> {};
+struct term_tail
+    : sor<compare_tail, not_tail, negatable_tail, is_null_tail, is_not_null_tail, has_tail> {};
 // A bare operand (no tail) is a condition only for a bool attribute; the binder checks.
 struct term : seq<operand, opt<sep, term_tail>> {};
 

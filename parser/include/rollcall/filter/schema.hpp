@@ -102,7 +102,7 @@ std::optional<T> to_optional(V&& value) {
 // Accessors are captureless lambdas: their type alone is enough to call them.
 template <class Get, class Record>
 concept Accessor = std::is_empty_v<Get> && std::default_initializable<Get> &&
-                   std::invocable<const Get&, const Record&>;
+    std::invocable<const Get&, const Record&>;
 
 template <class Record, class Get>
 decltype(auto) read(RecordRef record) {

@@ -27,6 +27,11 @@ struct OrganizationMemberStore::State {
   detail::MemberSet members;
   detail::Inverted inverted;
   std::string token_key;
+  StoreJournal journal;
+
+  std::optional<StoreError> journal_write(const OrganizationMember* after, const Uuid& id) const {
+    return journal ? journal(after, id) : std::nullopt;
+  }
 };
 
 namespace {
@@ -200,16 +205,48 @@ OrganizationMemberStore::OrganizationMemberStore(std::string token_key)
 
 OrganizationMemberStore::~OrganizationMemberStore() = default;
 
+void OrganizationMemberStore::set_journal(StoreJournal journal) {
+  state_->journal = std::move(journal);
+}
+
 std::optional<StoreError> OrganizationMemberStore::insert(OrganizationMember member) {
   auto record = std::make_shared<const OrganizationMember>(std::move(member));
+  const Uuid& id = record->organization_member_id;
   std::unique_lock lock(state_->mutex);
-  if (!state_->members.insert(record).second) {
+  // Every unique key ends in the ID: only the ID can collide.
+  const auto& by_id = state_->members.get<ById>();
+  if (by_id.find(id) != by_id.end()) {
     return StoreError{StoreErrorCode::kConflict,
-                      "OrganizationMemberID " + record->organization_member_id.to_string() +
-                          " already exists"};
+                      "OrganizationMemberID " + id.to_string() + " already exists"};
   }
+  if (auto error = state_->journal_write(record.get(), id)) return error;
+  state_->members.insert(record);
   state_->inverted.add(record);
   return std::nullopt;
+}
+
+void OrganizationMemberStore::restore(OrganizationMember member) {
+  auto record = std::make_shared<const OrganizationMember>(std::move(member));
+  std::unique_lock lock(state_->mutex);
+  auto& by_id = state_->members.get<ById>();
+  auto found = by_id.find(record->organization_member_id);
+  if (found == by_id.end()) {
+    state_->members.insert(record);
+  } else {
+    state_->inverted.remove(*found);
+    by_id.replace(found, record);
+  }
+  state_->inverted.add(record);
+}
+
+bool OrganizationMemberStore::restore_erase(const Uuid& id) {
+  std::unique_lock lock(state_->mutex);
+  auto& by_id = state_->members.get<ById>();
+  auto found = by_id.find(id);
+  if (found == by_id.end()) return false;
+  state_->inverted.remove(*found);
+  by_id.erase(found);
+  return true;
 }
 
 namespace {
@@ -257,6 +294,9 @@ std::optional<StoreError> OrganizationMemberStore::replace(
   if (auto error = check_last_owner(state_->members, *before, &member)) return error;
   member.version = before->version + 1;
   auto after = std::make_shared<const OrganizationMember>(std::move(member));
+  if (auto error = state_->journal_write(after.get(), after->organization_member_id)) {
+    return error;
+  }
   state_->members.replace(found, after);  // every key ends in the ID: no collision
   state_->inverted.remove(before);
   state_->inverted.add(after);
@@ -274,6 +314,7 @@ std::optional<StoreError> OrganizationMemberStore::erase(
   const MemberPtr before = *found;
   if (auto error = check_version(*before, expected_version)) return error;
   if (auto error = check_last_owner(state_->members, *before, nullptr)) return error;
+  if (auto error = state_->journal_write(nullptr, id)) return error;
   by_id.erase(found);
   state_->inverted.remove(before);
   return std::nullopt;
@@ -292,7 +333,13 @@ std::size_t OrganizationMemberStore::size() const {
 }
 
 std::vector<MemberPtr> OrganizationMemberStore::all() const {
+  return all([] {});
+}
+
+std::vector<MemberPtr> OrganizationMemberStore::all(
+    const std::function<void()>& at_same_instant) const {
   std::shared_lock lock(state_->mutex);
+  at_same_instant();
   return {state_->members.begin(), state_->members.end()};
 }
 

@@ -35,6 +35,8 @@ inline const char* code_name(index::StoreErrorCode code) {
       return "kRuleViolation";
     case StoreErrorCode::kBadRequest:
       return "kBadRequest";
+    case StoreErrorCode::kUnavailable:
+      return "kUnavailable";
   }
   return "?";
 }

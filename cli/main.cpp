@@ -10,7 +10,9 @@ constexpr const char* kUsage =
     "usage: rollcall <command> [options]\n"
     "\n"
     "commands:\n"
-    "  query   filter NDJSON records with a `where` expression (rollcall query --help)\n";
+    "  query   filter NDJSON records with a `where` expression (rollcall query --help)\n"
+    "  import  add OrganizationMember NDJSON records to a data directory (--help)\n"
+    "  export  write a data directory's OrganizationMember records as NDJSON (--help)\n";
 
 }  // namespace
 
@@ -22,6 +24,8 @@ int main(int argc, char** argv) {
   }
   const std::span<const std::string_view> rest(args.begin() + 1, args.end());
   if (args[0] == "query") return rollcall::cli::query_command(rest);
+  if (args[0] == "import") return rollcall::cli::import_command(rest);
+  if (args[0] == "export") return rollcall::cli::export_command(rest);
   std::fprintf(stderr, "rollcall: unknown command '%.*s'\n%s", static_cast<int>(args[0].size()),
                args[0].data(), kUsage);
   return 2;

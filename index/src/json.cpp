@@ -251,7 +251,10 @@ std::string decode(std::string_view json, R& out, std::span<const Field<R>> fiel
   simdjson::dom::object object;
   if (root.get_object().get(object)) return "a record must be a JSON object";
   reset(out, fields);
-  for (auto [key, value] : object) {
+  for (const simdjson::dom::key_value_pair entry : object) {
+    // Named, not structured bindings: clang 14 cannot capture those in lambdas.
+    const std::string_view key = entry.key;
+    const simdjson::dom::element value = entry.value;
     const auto field = std::find_if(fields.begin(), fields.end(),
                                     [&](const Field<R>& f) { return f.name == key; });
     if (field == fields.end()) continue;

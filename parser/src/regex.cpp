@@ -90,7 +90,8 @@ RegexResult compile_regex(std::string_view pattern, bool case_insensitive, const
     return {nullptr,
             "repetition count above the limit of " + std::to_string(limits.max_regex_repeat) +
                 " in {m,n}",
-            true};
+            true,
+            {}};
   }
   RE2::Options options;
   options.set_dot_nl(true);
@@ -105,7 +106,7 @@ RegexResult compile_regex(std::string_view pattern, bool case_insensitive, const
       error += " (the compiled regex needs more than the limit of " +
                std::to_string(limits.max_regex_memory_bytes) + " bytes)";
     }
-    return {nullptr, std::move(error), too_large};
+    return {nullptr, std::move(error), too_large, {}};
   }
   return {std::move(regex), {}, false, make_prefilter(pattern, options)};
 }

@@ -5,26 +5,9 @@
 set -u
 rollcall=$1
 members=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-passes=0
-
-check() {  # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then
-    passes=$((passes + 1))
-  else
-    echo "FAIL: $name" >&2
-    failures=$((failures + 1))
-  fi
-}
-
-run() {  # run COMMAND ARGS... -> $work/out, $work/err, $status
-  "$rollcall" "$@" >"$work/out" 2>"$work/err"
-  status=$?
-}
+ROLLCALL=$rollcall
+# shellcheck source=tests/cli/harness.sh
+source "$(dirname "$0")/harness.sh"
 
 # Canonical form for comparing records: sorted keys, absent nullable IDs as
 # null, times without trailing fraction zeros (the same instant).
@@ -90,5 +73,4 @@ check "import --help says users and organizations are not created" \
 run import --data-dir
 check "--data-dir without a value exits 2" test "$status" -eq 2
 
-echo "cli data: $passes passed, $failures failed"
-test "$failures" -eq 0
+finish "cli data"

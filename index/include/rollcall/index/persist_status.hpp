@@ -6,6 +6,8 @@
 #include <utility>
 #include <variant>
 
+#include "rollcall/filter/error.hpp"
+
 namespace rollcall::persist {
 
 class [[nodiscard]] Status {
@@ -26,27 +28,10 @@ class [[nodiscard]] Status {
 
 // A value or a failed Status.
 template <class T>
-class [[nodiscard]] Result {
+class [[nodiscard]] Result : public filter::Result<T, Status> {
  public:
-  Result(T value) : state_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
-  Result(Status status) : state_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
-
-  bool ok() const noexcept { return state_.index() == 0; }
-  explicit operator bool() const noexcept { return ok(); }
-
-  T& value() & { return std::get<0>(state_); }
-  const T& value() const& { return std::get<0>(state_); }
-  T&& value() && { return std::get<0>(std::move(state_)); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-
-  // The error; only valid when !ok().
-  const Status& status() const& { return std::get<1>(state_); }
-
- private:
-  std::variant<T, Status> state_;
+  using filter::Result<T, Status>::Result;
+  const Status& status() const& { return this->error(); }
 };
 
 }  // namespace rollcall::persist

@@ -32,12 +32,12 @@ struct Error {
   std::string message() const;
 };
 
-// A value or an Error; no exceptions cross the public API.
-template <class T>
-class Result {
+// A value or an error (by default an Error); no exceptions cross the public API.
+template <class T, class E = Error>
+class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
-  Result(Error error) : state_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(E error) : state_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const noexcept { return state_.index() == 0; }
   explicit operator bool() const noexcept { return ok(); }
@@ -50,10 +50,11 @@ class Result {
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  const Error& error() const& { return std::get<1>(state_); }
+  // Only valid when !ok().
+  const E& error() const& { return std::get<1>(state_); }
 
  private:
-  std::variant<T, Error> state_;
+  std::variant<T, E> state_;
 };
 
 }  // namespace rollcall::filter

@@ -53,26 +53,32 @@ class Formatter {
       case ExprKind::kOr:
         return join(expr, " OR ", ExprKind::kTrue);
       case ExprKind::kNot:
-        return "NOT " + wrapped(expr.children.front(), true);
+        return std::string("NOT ").append(wrapped(expr.children.front(), true));
       case ExprKind::kTruthTest:
-        return "(" + format(expr.children.front()) + ") IS " + (expr.negated ? "NOT " : "") +
-               (expr.truth ? "TRUE" : "FALSE");
+        return in_parentheses(format(expr.children.front()))
+            .append(expr.negated ? " IS NOT " : " IS ")
+            .append(expr.truth ? "TRUE" : "FALSE");
       default:
         return term(expr);
     }
   }
 
  private:
+  // append/insert rather than operator+ chains: GCC 12 warns falsely (-Wrestrict) on those.
+  static std::string in_parentheses(std::string text) {
+    return text.insert(0, 1, '(').append(1, ')');
+  }
+
   std::string wrapped(const Expr& expr, bool junctions) const {
     const bool needs = junctions && (expr.kind == ExprKind::kAnd || expr.kind == ExprKind::kOr);
-    return needs ? "(" + format(expr) + ")" : format(expr);
+    return needs ? in_parentheses(format(expr)) : format(expr);
   }
 
   std::string join(const Expr& expr, const char* separator, ExprKind parenthesize) const {
     std::string out;
     for (const Expr& child : expr.children) {
       if (!out.empty()) out += separator;
-      out += child.kind == parenthesize ? "(" + format(child) + ")" : format(child);
+      out += child.kind == parenthesize ? in_parentheses(format(child)) : format(child);
     }
     return out;
   }

@@ -12,10 +12,18 @@ build/bench/rollcall-generate --members 20000 --seed 7 >"$sample"
 echo "Generated $(wc -l <"$sample") OrganizationMember records in $sample"
 
 show() {
+  local out
+  out=$(mktemp)
   echo
-  echo "\$ build/cli/rollcall query $*"
-  build/cli/rollcall query "$@" | head -n 3 | cut -c1-200
-  echo "($(build/cli/rollcall query "$@" | wc -l) matching lines)"
+  local shown="$ build/cli/rollcall query" arg
+  for arg in "$@"; do
+    case $arg in *[\ \'\$]*) shown+=" \"$arg\"" ;; *) shown+=" $arg" ;; esac
+  done
+  echo "$shown"
+  build/cli/rollcall query "$@" >"$out"
+  head -n 3 "$out" | cut -c1-200
+  echo "($(wc -l <"$out") matching lines)"
+  rm -f "$out"
 }
 show --where "Role = 'OWNER' AND Status = 'active'" "$sample"
 show --where "DisplayName ILIKE '%ström%' OR Labels.team IN ('sre', 'security')" "$sample"

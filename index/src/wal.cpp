@@ -317,13 +317,21 @@ Status Wal::State::open_active(std::vector<Segment> existing) {
 }
 
 Status Wal::State::create_segment(std::uint64_t first) {
+  // A segment appears under its name only with its header complete (written
+  // aside, then renamed), so a crash never leaves a segment without one.
   const std::string path = join_path(dir, segment_name(first));
-  auto file = File::open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND);
-  if (!file) return file.status();
+  const std::string temporary = path + ".tmp";
   const std::string header = segment_header(first);
-  if (Status written = file->write_all(header); !written) return written;
-  if (Status synced = file->sync_data(); !synced) return synced;
+  {
+    auto file = File::open(temporary, O_WRONLY | O_CREAT | O_TRUNC);
+    if (!file) return file.status();
+    if (Status written = file->write_all(header); !written) return written;
+    if (Status synced = file->sync_data(); !synced) return synced;
+  }
+  if (Status renamed = rename_file(temporary, path); !renamed) return renamed;
   if (Status synced = sync_dir(dir); !synced) return synced;
+  auto file = File::open(path, O_WRONLY | O_APPEND);
+  if (!file) return file.status();
   active = std::move(*file);
   active_bytes = header.size();
   std::lock_guard lock(segments_mu);

@@ -282,7 +282,8 @@ std::optional<StoreError> OrganizationMemberStore::replace(
     return StoreError{StoreErrorCode::kNotFound,
                       "no OrganizationMember " + member.organization_member_id.to_string()};
   }
-  const MemberPtr before = *found;
+  // A copy, not a reference: the record must outlive its erasure from the index.
+  const MemberPtr before = *found;  // NOLINT(performance-unnecessary-copy-initialization)
   if (auto error = check_version(*before, expected_version)) return error;
   if (member.organization_id != before->organization_id) {
     return StoreError{StoreErrorCode::kBadRequest, "OrganizationID cannot change"};
@@ -311,7 +312,8 @@ std::optional<StoreError> OrganizationMemberStore::erase(
   if (found == by_id.end()) {
     return StoreError{StoreErrorCode::kNotFound, "no OrganizationMember " + id.to_string()};
   }
-  const MemberPtr before = *found;
+  // A copy, not a reference: the record must outlive its erasure from the index.
+  const MemberPtr before = *found;  // NOLINT(performance-unnecessary-copy-initialization)
   if (auto error = check_version(*before, expected_version)) return error;
   if (auto error = check_last_owner(state_->members, *before, nullptr)) return error;
   if (auto error = state_->journal_write(nullptr, id)) return error;

@@ -125,7 +125,7 @@ std::optional<OrderKey> decode_cursor(std::string_view in,
   OrderKey key;
   for (std::size_t i = 0; i < keys.size(); ++i) {
     if (in.empty()) return std::nullopt;
-    const auto tag = static_cast<std::size_t>(in.front());
+    const auto tag = static_cast<unsigned char>(in.front());
     in.remove_prefix(1);
     bool ok = true;
     switch (tag) {

@@ -5,8 +5,8 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <optional>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <variant>
 
@@ -15,8 +15,7 @@ namespace {
 
 template <class R>
 using Member = std::variant<std::string R::*, Uuid R::*, std::optional<Uuid> R::*, bool R::*,
-                            std::int64_t R::*, Timestamp R::*, std::vector<Uuid> R::*,
-                            Labels R::*>;
+                            std::int64_t R::*, Timestamp R::*, std::vector<Uuid> R::*, Labels R::*>;
 
 template <class R>
 struct Field {
@@ -69,6 +68,28 @@ const Field<SM> kSpaceMemberFields[] = {
     {"UpdatedBy", &SM::updated_by},
 };
 
+const Field<User> kUserFields[] = {
+    {"UserID", &User::user_id},
+    {"Username", &User::username},
+    {"Email", &User::email},
+    {"DisplayName", &User::display_name},
+    {"Slug", &User::slug},
+    {"ExternalID", &User::external_id},
+    {"ProfilePictureURL", &User::profile_picture_url},
+    {"CreatedAt", &User::created_at},
+    {"UpdatedAt", &User::updated_at},
+};
+
+const Field<Organization> kOrganizationFields[] = {
+    {"OrganizationID", &Organization::organization_id},
+    {"Slug", &Organization::slug},
+    {"DisplayName", &Organization::display_name},
+    {"ExternalOrganizationID", &Organization::external_organization_id},
+    {"Version", &Organization::version},
+    {"CreatedAt", &Organization::created_at},
+    {"UpdatedAt", &Organization::updated_at},
+};
+
 template <class R>
 void reset(R& record, std::span<const Field<R>> fields) {
   for (const Field<R>& field : fields) {
@@ -91,25 +112,39 @@ void reset(R& record, std::span<const Field<R>> fields) {
 
 const char* kind_of(simdjson::dom::element value) {
   switch (value.type()) {
-    case simdjson::dom::element_type::ARRAY: return "an array";
-    case simdjson::dom::element_type::OBJECT: return "an object";
-    case simdjson::dom::element_type::STRING: return "a string";
-    case simdjson::dom::element_type::BOOL: return "a boolean";
-    case simdjson::dom::element_type::NULL_VALUE: return "null";
-    default: return "a number";
+    case simdjson::dom::element_type::ARRAY:
+      return "an array";
+    case simdjson::dom::element_type::OBJECT:
+      return "an object";
+    case simdjson::dom::element_type::STRING:
+      return "a string";
+    case simdjson::dom::element_type::BOOL:
+      return "a boolean";
+    case simdjson::dom::element_type::NULL_VALUE:
+      return "null";
+    default:
+      return "a number";
   }
 }
 
 const char* expected(std::size_t member_index) {
   switch (member_index) {
-    case 0: return "a string";
-    case 1: return "a uuid string";
-    case 2: return "a uuid string or null";
-    case 3: return "a boolean";
-    case 4: return "an integer";
-    case 5: return "an RFC 3339 time string";
-    case 6: return "an array of uuid strings";
-    default: return "an object of strings";
+    case 0:
+      return "a string";
+    case 1:
+      return "a uuid string";
+    case 2:
+      return "a uuid string or null";
+    case 3:
+      return "a boolean";
+    case 4:
+      return "an integer";
+    case 5:
+      return "an RFC 3339 time string";
+    case 6:
+      return "an array of uuid strings";
+    default:
+      return "an object of strings";
   }
 }
 
@@ -218,8 +253,10 @@ void write_value(Writer& writer, const T& value) {
   } else if constexpr (std::is_same_v<T, Uuid> || std::is_same_v<T, Timestamp>) {
     write_string(writer, value.to_string());
   } else if constexpr (std::is_same_v<T, std::optional<Uuid>>) {
-    if (value) write_string(writer, value->to_string());
-    else writer.Null();
+    if (value)
+      write_string(writer, value->to_string());
+    else
+      writer.Null();
   } else if constexpr (std::is_same_v<T, bool>) {
     writer.Bool(value);
   } else if constexpr (std::is_same_v<T, std::int64_t>) {
@@ -268,11 +305,14 @@ std::string decode(std::string_view json, R& out, std::span<const Field<R>> fiel
 }
 
 template <class R>
-void encode(const R& record, std::span<const Field<R>> fields, std::string& out) {
+void encode(const R& record, std::span<const Field<R>> fields, std::string& out,
+            FieldMask mask = kAllFields) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   writer.StartObject();
-  for (const Field<R>& field : fields) {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if ((mask & (FieldMask{1} << i)) == 0) continue;
+    const Field<R>& field = fields[i];
     writer.Key(field.name.data(), static_cast<rapidjson::SizeType>(field.name.size()));
     std::visit([&](auto member) { write_value(writer, record.*member); }, field.member);
   }
@@ -306,6 +346,24 @@ void encode_json(const OrganizationMember& record, std::string& out) {
 
 void encode_json(const SpaceMember& record, std::string& out) {
   encode<SpaceMember>(record, kSpaceMemberFields, out);
+}
+
+FieldMask organization_member_field(std::string_view name) {
+  const std::span<const Field<OM>> fields(kOrganizationMemberFields);
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].name == name) return FieldMask{1} << i;
+  }
+  return 0;
+}
+
+void encode_json(const OrganizationMember& record, std::string& out, FieldMask fields) {
+  encode<OrganizationMember>(record, kOrganizationMemberFields, out, fields);
+}
+
+void encode_json(const User& record, std::string& out) { encode<User>(record, kUserFields, out); }
+
+void encode_json(const Organization& record, std::string& out) {
+  encode<Organization>(record, kOrganizationFields, out);
 }
 
 }  // namespace rollcall::index

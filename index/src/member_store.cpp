@@ -9,6 +9,7 @@
 
 #include "member_indexes.hpp"
 #include "member_planner.hpp"
+#include "membership_rules.hpp"
 #include "page_token.hpp"
 #include "sort_key.hpp"
 
@@ -37,10 +38,6 @@ struct OrganizationMemberStore::State {
 namespace {
 
 using Visitor = std::function<bool(const MemberPtr&)>;  // false stops the walk
-
-bool is_active_owner(const OrganizationMember& m) {
-  return m.role == "OWNER" && m.status == "active";
-}
 
 std::size_t active_owners(const detail::MemberSet& members, const Uuid& org) {
   const auto& index = members.get<ByOrgRole>();
@@ -251,24 +248,11 @@ bool OrganizationMemberStore::restore_erase(const Uuid& id) {
 
 namespace {
 
-std::optional<StoreError> check_version(const OrganizationMember& current,
-                                        std::optional<std::int64_t> expected) {
-  if (!expected || *expected == current.version) return std::nullopt;
-  return StoreError{StoreErrorCode::kVersionMismatch,
-                    "Version is " + std::to_string(current.version) + ", not " +
-                        std::to_string(*expected)};
-}
-
 // The organization must keep an active OWNER when `before` stops being one.
 std::optional<StoreError> check_last_owner(const detail::MemberSet& members,
                                            const OrganizationMember& before,
                                            const OrganizationMember* after) {
-  if (!is_active_owner(before) || (after != nullptr && is_active_owner(*after))) {
-    return std::nullopt;
-  }
-  if (active_owners(members, before.organization_id) > 1) return std::nullopt;
-  return StoreError{StoreErrorCode::kRuleViolation,
-                    "the organization's last active OWNER cannot be removed or demoted"};
+  return detail::check_keeps_owner(active_owners(members, before.organization_id), before, after);
 }
 
 }  // namespace
@@ -284,7 +268,7 @@ std::optional<StoreError> OrganizationMemberStore::replace(
   }
   // A copy, not a reference: the record must outlive its erasure from the index.
   const MemberPtr before = *found;  // NOLINT(performance-unnecessary-copy-initialization)
-  if (auto error = check_version(*before, expected_version)) return error;
+  if (auto error = detail::check_version(*before, expected_version)) return error;
   if (member.organization_id != before->organization_id) {
     return StoreError{StoreErrorCode::kBadRequest, "OrganizationID cannot change"};
   }
@@ -314,7 +298,7 @@ std::optional<StoreError> OrganizationMemberStore::erase(
   }
   // A copy, not a reference: the record must outlive its erasure from the index.
   const MemberPtr before = *found;  // NOLINT(performance-unnecessary-copy-initialization)
-  if (auto error = check_version(*before, expected_version)) return error;
+  if (auto error = detail::check_version(*before, expected_version)) return error;
   if (auto error = check_last_owner(state_->members, *before, nullptr)) return error;
   if (auto error = state_->journal_write(nullptr, id)) return error;
   by_id.erase(found);
@@ -327,6 +311,17 @@ MemberPtr OrganizationMemberStore::find(const Uuid& id) const {
   const auto& by_id = state_->members.get<ById>();
   auto found = by_id.find(id);
   return found == by_id.end() ? nullptr : *found;
+}
+
+std::vector<MemberPtr> OrganizationMemberStore::find_by_user(const Uuid& user_id) const {
+  std::shared_lock lock(state_->mutex);
+  const auto range = state_->members.get<detail::ByUser>().equal_range(user_id);
+  return {range.first, range.second};
+}
+
+std::size_t OrganizationMemberStore::active_owner_count(const Uuid& organization_id) const {
+  std::shared_lock lock(state_->mutex);
+  return active_owners(state_->members, organization_id);
 }
 
 std::size_t OrganizationMemberStore::size() const {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "bytes.hpp"
@@ -15,9 +16,62 @@
 namespace rollcall::persist {
 namespace {
 
+// How each record type is counted in the header and collected in memory.
+template <class Record>
+struct RecordKind;
+template <>
+struct RecordKind<OrganizationMember> {
+  static constexpr auto count = &SnapshotInfo::organization_members;
+  static constexpr auto records = &SnapshotContents::organization_members;
+};
+template <>
+struct RecordKind<SpaceMember> {
+  static constexpr auto count = &SnapshotInfo::space_members;
+  static constexpr auto records = &SnapshotContents::space_members;
+};
+template <>
+struct RecordKind<User> {
+  static constexpr auto count = &SnapshotInfo::users;
+  static constexpr auto records = &SnapshotContents::users;
+};
+template <>
+struct RecordKind<Organization> {
+  static constexpr auto count = &SnapshotInfo::organizations;
+  static constexpr auto records = &SnapshotContents::organizations;
+};
+template <>
+struct RecordKind<AccessToken> {
+  static constexpr auto count = &SnapshotInfo::access_tokens;
+  static constexpr auto records = &SnapshotContents::access_tokens;
+};
+template <>
+struct RecordKind<IdempotencyEntry> {
+  static constexpr auto count = &SnapshotInfo::idempotency_entries;
+  static constexpr auto records = &SnapshotContents::idempotency_entries;
+};
+
+template <class... Records>
+struct RecordTypes {
+  static constexpr std::size_t size = sizeof...(Records);
+  template <class Visit>
+  static void for_each(Visit&& visit) {
+    (visit(std::type_identity<Records>{}), ...);
+  }
+};
+// In the order of the header's counts.
+using SnapshotRecords =
+    RecordTypes<OrganizationMember, SpaceMember, User, Organization, AccessToken, IdempotencyEntry>;
+
+template <class Record, class Info>  // Info: SnapshotInfo, maybe const
+auto& count_of(Info& info) {
+  return info.*RecordKind<Record>::count;
+}
+
 constexpr std::string_view kMagic = "RCSNAP\r\n";
 constexpr std::uint32_t kTrailerMagic = 0x444e4553;  // "SEND" little-endian
-constexpr std::size_t kHeaderBytes = 44;
+// The magic and the format version, the part every format version shares.
+constexpr std::size_t kFormatPrefixBytes = kMagic.size() + 4;
+constexpr std::size_t kHeaderBytes = kFormatPrefixBytes + 4 + 8 + 8 * SnapshotRecords::size + 4;
 constexpr std::size_t kTrailerBytes = 8;
 constexpr std::string_view kPrefix = "snapshot-";
 constexpr std::string_view kSuffix = ".snap";
@@ -25,7 +79,7 @@ constexpr std::string_view kTempSuffix = ".snap.tmp";
 constexpr std::size_t kWriteChunk = 1u << 20;
 constexpr std::size_t kReadChunk = 4u << 20;
 constexpr std::uint64_t kMaxRecordBytes = 64u << 20;
-// Type byte, length byte and the smallest record body (two UUIDs and change).
+// Type byte, length byte and the smallest record body (a User with empty strings).
 constexpr std::uint64_t kMinRecordBytes = 40;
 
 std::string encode_header(const SnapshotInfo& info) {
@@ -33,29 +87,39 @@ std::string encode_header(const SnapshotInfo& info) {
   put_fixed(header, kSnapshotFormatVersion);
   put_fixed(header, std::uint32_t{kCodecVersion});
   put_fixed(header, info.sequence);
-  put_fixed(header, info.organization_members);
-  put_fixed(header, info.space_members);
+  SnapshotRecords::for_each(
+      [&]<class Record>(std::type_identity<Record>) { put_fixed(header, count_of<Record>(info)); });
   put_fixed(header, crc32c(header));
   return header;
 }
 
-// Fills `info` from a header, or says what is wrong with it.
+// Checked before the rest of the header, whose size depends on the version.
+std::string check_format(std::string_view prefix) {
+  if (prefix.substr(0, kMagic.size()) != kMagic) return "not a snapshot (bad magic)";
+  const auto format = load_fixed<std::uint32_t>(prefix.data() + kMagic.size());
+  if (format != kSnapshotFormatVersion) {
+    return "snapshot format version " + std::to_string(format) +
+           " is not supported (this version reads format version " +
+           std::to_string(kSnapshotFormatVersion) + ")";
+  }
+  return "";
+}
+
+// Fills `info` from a header of the current format, or says what is wrong with it.
 std::string decode_header(std::string_view header, SnapshotInfo& info) {
-  if (header.substr(0, kMagic.size()) != kMagic) return "not a snapshot (bad magic)";
-  const char* at = header.data() + kMagic.size();
   if (crc32c(header.substr(0, kHeaderBytes - 4)) !=
       load_fixed<std::uint32_t>(header.data() + kHeaderBytes - 4)) {
     return "header checksum mismatch";
   }
-  const auto format = load_fixed<std::uint32_t>(at);
-  const auto codec = load_fixed<std::uint32_t>(at + 4);
-  if (format != kSnapshotFormatVersion) {
-    return "unsupported format version " + std::to_string(format);
-  }
+  const char* at = header.data() + kFormatPrefixBytes;
+  const auto codec = load_fixed<std::uint32_t>(at);
   if (codec != kCodecVersion) return "unsupported record codec version " + std::to_string(codec);
-  info.sequence = load_fixed<std::uint64_t>(at + 8);
-  info.organization_members = load_fixed<std::uint64_t>(at + 16);
-  info.space_members = load_fixed<std::uint64_t>(at + 24);
+  info.sequence = load_fixed<std::uint64_t>(at + 4);
+  at += 12;
+  SnapshotRecords::for_each([&]<class Record>(std::type_identity<Record>) {
+    count_of<Record>(info) = load_fixed<std::uint64_t>(at);
+    at += 8;
+  });
   return "";
 }
 
@@ -131,10 +195,11 @@ class SnapshotReader {
     while (!region.done()) {
       if (Status record = read_record(region, sink, counted); !record) return record;
     }
-    if (counted.organization_members != info_.organization_members ||
-        counted.space_members != info_.space_members) {
-      return Status::error(path_ + ": record counts disagree with the header");
-    }
+    bool counts_agree = true;
+    SnapshotRecords::for_each([&]<class Record>(std::type_identity<Record>) {
+      counts_agree = counts_agree && count_of<Record>(counted) == count_of<Record>(info_);
+    });
+    if (!counts_agree) return Status::error(path_ + ": record counts disagree with the header");
     return {};
   }
 
@@ -144,17 +209,23 @@ class SnapshotReader {
   Status read_header() {
     auto size = file_.size();
     if (!size) return size.status();
-    if (*size < kHeaderBytes + kTrailerBytes) {
-      return Status::error(path_ + ": " + std::to_string(*size) + " bytes is too small");
-    }
-    std::string header(kHeaderBytes, '\0');
+    if (*size < kFormatPrefixBytes) return too_small(*size);
+    std::string header(std::min<std::uint64_t>(*size, kHeaderBytes), '\0');
     if (Status read = file_.pread_exact(header.data(), header.size(), 0); !read) return read;
+    if (std::string error = check_format(header); !error.empty()) {
+      return Status::error(located(path_, 0, error));
+    }
+    if (*size < kHeaderBytes + kTrailerBytes) return too_small(*size);
     info_.path = path_;
     info_.bytes = *size;
     if (std::string error = decode_header(header, info_); !error.empty()) {
       return Status::error(located(path_, 0, error));
     }
     return {};
+  }
+
+  Status too_small(std::uint64_t size) const {
+    return Status::error(path_ + ": " + std::to_string(size) + " bytes is too small");
   }
 
   Status check_trailer(std::uint32_t records_crc) {
@@ -194,15 +265,13 @@ class SnapshotReader {
 
   static Status add(std::uint8_t type, std::string_view body, SnapshotSink& sink,
                     SnapshotInfo& counted) {
-    switch (static_cast<EntityType>(type)) {
-      case EntityType::kOrganizationMember:
-        ++counted.organization_members;
-        return decode_into<OrganizationMember>(body, sink);
-      case EntityType::kSpaceMember:
-        ++counted.space_members;
-        return decode_into<SpaceMember>(body, sink);
-    }
-    return Status::error("unknown entity type " + std::to_string(type));
+    Status added = Status::error("unknown entity type " + std::to_string(type));
+    SnapshotRecords::for_each([&]<class Record>(std::type_identity<Record>) {
+      if (type != static_cast<std::uint8_t>(entity_type_of<Record>)) return;
+      ++count_of<Record>(counted);
+      added = decode_into<Record>(body, sink);
+    });
+    return added;
   }
 
   template <class Record>
@@ -226,22 +295,37 @@ class CollectingSink : public SnapshotSink {
   Status begin(const SnapshotInfo& info) override {
     contents_.info = info;
     const std::uint64_t most = info.bytes / kMinRecordBytes;
-    contents_.organization_members.reserve(std::min(info.organization_members, most));
-    contents_.space_members.reserve(std::min(info.space_members, most));
+    SnapshotRecords::for_each([&]<class Record>(std::type_identity<Record>) {
+      records_of<Record>().reserve(std::min(count_of<Record>(info), most));
+    });
     return {};
   }
-  Status add(OrganizationMember&& record) override {
-    contents_.organization_members.push_back(std::move(record));
-    return {};
+  Status add(OrganizationMember&& record) override { return collect(record); }
+  Status add(SpaceMember&& record) override { return collect(record); }
+  Status add(User&& record) override { return collect(record); }
+  Status add(Organization&& record) override { return collect(record); }
+  Status add(AccessToken&& record) override { return collect(record); }
+  Status add(IdempotencyEntry&& record) override { return collect(record); }
+
+ private:
+  template <class Record>
+  std::vector<Record>& records_of() {
+    return contents_.*RecordKind<Record>::records;
   }
-  Status add(SpaceMember&& record) override {
-    contents_.space_members.push_back(std::move(record));
+  // Moves from `record` (the adds' rvalue references are lvalues in their bodies).
+  template <class Record>
+  Status collect(Record& record) {
+    records_of<Record>().push_back(std::move(record));
     return {};
   }
 
- private:
   SnapshotContents& contents_;
 };
+
+Status cannot_load(EntityType type) {
+  return Status::error(std::string("the snapshot holds ") + to_string(type) +
+                       " records, which this reader cannot load");
+}
 
 // Like read_snapshot, but tells a damaged file (`damaged` set, nothing sent
 // to the sink) from a failure after the sink got records.
@@ -291,21 +375,21 @@ struct SnapshotWriter::State {
   bool committed = false;
 
   template <class Record>
-  Status add(EntityType type, const Record& record, std::uint64_t& count);
+  Status add(const Record& record);
   Status flush();
   Status finish();
   void abandon();
 };
 
 template <class Record>
-Status SnapshotWriter::State::add(EntityType type, const Record& record, std::uint64_t& count) {
+Status SnapshotWriter::State::add(const Record& record) {
   if (!status.ok()) return status;
   scratch.clear();
   encode_record(record, scratch);
-  buffer.push_back(static_cast<char>(type));
+  buffer.push_back(static_cast<char>(entity_type_of<Record>));
   put_varint(buffer, scratch.size());
   buffer += scratch;
-  ++count;
+  ++count_of<Record>(info);
   if (buffer.size() >= kWriteChunk) status = flush();
   return status;
 }
@@ -371,12 +455,20 @@ SnapshotWriter::~SnapshotWriter() {
   if (state_) state_->abandon();
 }
 
-Status SnapshotWriter::add(const OrganizationMember& record) {
-  return state_->add(EntityType::kOrganizationMember, record, state_->info.organization_members);
-}
+Status SnapshotWriter::add(const OrganizationMember& record) { return state_->add(record); }
+Status SnapshotWriter::add(const SpaceMember& record) { return state_->add(record); }
+Status SnapshotWriter::add(const User& record) { return state_->add(record); }
+Status SnapshotWriter::add(const Organization& record) { return state_->add(record); }
+Status SnapshotWriter::add(const AccessToken& record) { return state_->add(record); }
+Status SnapshotWriter::add(const IdempotencyEntry& record) { return state_->add(record); }
 
-Status SnapshotWriter::add(const SpaceMember& record) {
-  return state_->add(EntityType::kSpaceMember, record, state_->info.space_members);
+Status SnapshotSink::add(User&& /*record*/) { return cannot_load(EntityType::kUser); }
+Status SnapshotSink::add(Organization&& /*record*/) {
+  return cannot_load(EntityType::kOrganization);
+}
+Status SnapshotSink::add(AccessToken&& /*record*/) { return cannot_load(EntityType::kAccessToken); }
+Status SnapshotSink::add(IdempotencyEntry&& /*record*/) {
+  return cannot_load(EntityType::kIdempotency);
 }
 
 Result<SnapshotInfo> SnapshotWriter::commit() {

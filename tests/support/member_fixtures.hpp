@@ -37,6 +37,8 @@ inline const char* code_name(index::StoreErrorCode code) {
       return "kBadRequest";
     case StoreErrorCode::kUnavailable:
       return "kUnavailable";
+    case StoreErrorCode::kForbidden:
+      return "kForbidden";
   }
   return "?";
 }

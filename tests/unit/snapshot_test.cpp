@@ -22,7 +22,7 @@ using test::sample_member;
 using test::sample_space_member;
 using test::TempDir;
 
-constexpr std::uint64_t kHeaderBytes = 44;
+constexpr std::uint64_t kHeaderBytes = 76;
 
 std::vector<OrganizationMember> members(std::uint64_t count, std::uint64_t first = 0) {
   std::vector<OrganizationMember> out;

@@ -1,6 +1,7 @@
 // The records rollcall serves, as the API encodes them (PascalCase JSON).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -58,6 +59,46 @@ struct SpaceMember {
   Timestamp updated_at;
   std::optional<Uuid> updated_by;
   std::int64_t version = 1;
+};
+
+struct User {
+  Uuid user_id;
+  std::string username;
+  std::string email;
+  std::string display_name;
+  std::string slug;
+  std::string external_id;
+  std::string profile_picture_url;
+  Timestamp created_at;
+  Timestamp updated_at;
+};
+
+struct Organization {
+  Uuid organization_id;
+  std::string slug;
+  std::string display_name;
+  std::string external_organization_id;
+  Timestamp created_at;
+  Timestamp updated_at;
+  std::int64_t version = 1;
+};
+
+// A user's API token, kept only as the SHA-256 of its text.
+struct AccessToken {
+  std::array<std::uint8_t, 32> hash{};
+  Uuid user_id;
+  Timestamp created_at;
+};
+
+// The first answer to a create request made with an Idempotency-Key. `scope`
+// names the caller, the route and the key; `request_hash` is the SHA-256 of
+// the request body, so a reuse with another body can be told apart.
+struct IdempotencyEntry {
+  std::string scope;
+  std::array<std::uint8_t, 32> request_hash{};
+  std::int32_t status = 0;
+  std::string response_body;
+  Timestamp created_at;
 };
 
 }  // namespace rollcall::index

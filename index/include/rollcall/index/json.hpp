@@ -1,6 +1,7 @@
 // The API's JSON encoding of the built-in entities (PascalCase names).
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,11 +22,19 @@ std::string decode_json(std::string_view json, SpaceMember& out);
 // attributes of wide records.
 std::string decode_json(std::string_view json, OrganizationMember& out,
                         std::span<const std::string> only);
-std::string decode_json(std::string_view json, SpaceMember& out,
-                        std::span<const std::string> only);
+std::string decode_json(std::string_view json, SpaceMember& out, std::span<const std::string> only);
 
 // Appends the record as one line-free JSON object.
 void encode_json(const OrganizationMember& record, std::string& out);
 void encode_json(const SpaceMember& record, std::string& out);
+void encode_json(const User& record, std::string& out);
+void encode_json(const Organization& record, std::string& out);
+
+// A subset of an OrganizationMember's JSON members: one bit per member.
+using FieldMask = std::uint32_t;
+inline constexpr FieldMask kAllFields = ~FieldMask{0};
+// The bit of the member `name`, or 0 when there is no such member.
+FieldMask organization_member_field(std::string_view name);
+void encode_json(const OrganizationMember& record, std::string& out, FieldMask fields);
 
 }  // namespace rollcall::index

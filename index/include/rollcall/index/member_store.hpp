@@ -26,6 +26,7 @@ enum class StoreErrorCode : std::uint8_t {
   kRuleViolation,    // e.g. the last active OWNER would go
   kBadRequest,       // e.g. a page token from another query
   kUnavailable,      // the journal (write-ahead log) refused or failed the write
+  kForbidden,        // the caller may see the record but not do this
 };
 
 struct StoreError {
@@ -92,6 +93,9 @@ class OrganizationMemberStore {
 
   // Reads.
   MemberPtr find(const Uuid& id) const;
+  // Every membership bound to the user (any organization, any status).
+  std::vector<MemberPtr> find_by_user(const Uuid& user_id) const;
+  std::size_t active_owner_count(const Uuid& organization_id) const;
   std::size_t size() const;
   // Fails only on a bad page token (kBadRequest).
   std::variant<ListResult, StoreError> list(const ListRequest& request) const;

@@ -2,7 +2,8 @@
 // <dir>/snapshot-<sequence, 20 digits>.snap:
 //
 //   header:  magic "RCSNAP\r\n" | format version u32 | codec version u32 |
-//            sequence u64 | OrganizationMember count u64 | SpaceMember count u64 |
+//            sequence u64 | record count u64 for each of OrganizationMember,
+//            SpaceMember, User, Organization, AccessToken, IdempotencyEntry |
 //            CRC-32C of the above u32
 //   records: entity type u8 | varint length | record (record_codec.hpp)
 //   trailer: CRC-32C of the records u32 | magic "SEND"
@@ -30,16 +31,26 @@
 
 namespace rollcall::persist {
 
+using index::AccessToken;
+using index::IdempotencyEntry;
+using index::Organization;
 using index::OrganizationMember;
 using index::SpaceMember;
+using index::User;
 
-inline constexpr std::uint32_t kSnapshotFormatVersion = 1;
+// Version 2 added the User, Organization, AccessToken and IdempotencyEntry
+// records and their header counts; other versions are refused.
+inline constexpr std::uint32_t kSnapshotFormatVersion = 2;
 
 struct SnapshotInfo {
   std::string path;
   std::uint64_t sequence = 0;  // the last WAL record the snapshot includes
   std::uint64_t organization_members = 0;
   std::uint64_t space_members = 0;
+  std::uint64_t users = 0;
+  std::uint64_t organizations = 0;
+  std::uint64_t access_tokens = 0;
+  std::uint64_t idempotency_entries = 0;
   std::uint64_t bytes = 0;
 };
 
@@ -57,6 +68,10 @@ class SnapshotWriter {
   // The first failure sticks: later calls return it.
   Status add(const OrganizationMember& record);
   Status add(const SpaceMember& record);
+  Status add(const User& record);
+  Status add(const Organization& record);
+  Status add(const AccessToken& record);
+  Status add(const IdempotencyEntry& record);
   // Completes the file, fsyncs it and renames it into place atomically.
   Result<SnapshotInfo> commit();
 
@@ -79,8 +94,8 @@ const auto& deref(const T& item) {
 }
 }  // namespace detail
 
-// Writes every record of each range (of OrganizationMember, SpaceMember or
-// pointers to them) as the snapshot of `sequence`.
+// Writes every record of each range (of any record type SnapshotWriter::add
+// takes, or pointers to them) as the snapshot of `sequence`.
 template <class... Ranges>
 Result<SnapshotInfo> write_snapshot(const std::string& dir, std::uint64_t sequence,
                                     const Ranges&... ranges) {
@@ -107,6 +122,11 @@ class SnapshotSink {
   virtual Status begin(const SnapshotInfo& /*info*/) { return {}; }
   virtual Status add(OrganizationMember&& record) = 0;
   virtual Status add(SpaceMember&& record) = 0;
+  // Sinks written before these types existed refuse snapshots that hold them.
+  virtual Status add(User&& record);
+  virtual Status add(Organization&& record);
+  virtual Status add(AccessToken&& record);
+  virtual Status add(IdempotencyEntry&& record);
 };
 
 // Reads one snapshot file into `sink`, verifying the header and checksums first.
@@ -127,6 +147,10 @@ struct SnapshotContents {
   SnapshotInfo info;
   std::vector<OrganizationMember> organization_members;
   std::vector<SpaceMember> space_members;
+  std::vector<User> users;
+  std::vector<Organization> organizations;
+  std::vector<AccessToken> access_tokens;
+  std::vector<IdempotencyEntry> idempotency_entries;
 };
 
 struct LoadedSnapshot {

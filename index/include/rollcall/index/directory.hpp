@@ -1,0 +1,216 @@
+// Directory: everything the service serves — users and their tokens,
+// organizations, organization memberships, idempotent answers — durable
+// (write-ahead log + snapshots) and guarded by the rules that must hold under
+// concurrency. Every write checks its rules, logs and applies its mutations in
+// one critical section, so no caller can break them; it returns once the log
+// is on disk. Reads never wait for the disk.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "rollcall/filter/error.hpp"
+#include "rollcall/index/durable_member_store.hpp"
+#include "rollcall/index/entities.hpp"
+#include "rollcall/index/member_store.hpp"
+
+namespace rollcall::index {
+
+namespace detail {
+struct Mutation;
+}
+
+template <class T>
+using DirectoryResult = filter::Result<T, StoreError>;
+
+// Who is asking: a user, or the server's admin token (no user).
+struct Actor {
+  std::optional<Uuid> user_id;
+
+  static Actor admin() { return {}; }
+  static Actor user(const Uuid& id) { return Actor{id}; }
+  bool is_admin() const { return !user_id; }
+};
+
+// The caller's standing in an organization.
+enum class Standing : std::uint8_t { kNone, kMember, kAdmin, kOwner, kServerAdmin };
+
+struct DirectoryOptions {
+  std::string token_key;  // page tokens; see OrganizationMemberStore
+  persist::WalOptions wal;
+  std::size_t keep_snapshots = 2;
+  // A background snapshot starts after this many logged writes (0: never).
+  std::uint64_t snapshot_every_writes = 100000;
+  std::chrono::seconds idempotency_retention{24 * 3600};
+};
+
+struct NewUser {
+  std::string username;
+  std::string email;
+  std::string display_name;
+  std::string slug;
+  std::string external_id;
+  std::string profile_picture_url;
+};
+
+struct CreatedUser {
+  User user;
+  std::string token;  // shown once; only its SHA-256 is kept
+};
+
+struct NewOrganization {
+  std::string display_name;
+  std::string slug;
+  std::string external_organization_id;
+};
+
+// The fields of a membership an OWNER or ADMIN may set.
+struct MemberSettings {
+  std::string role = "MEMBER";
+  Labels labels;
+  std::vector<Uuid> role_ids;
+  bool required_sso_auth = false;
+  bool required_mfa_auth = false;
+};
+
+struct Invitation {
+  std::string email;
+  MemberSettings settings;
+};
+
+// An Idempotency-Key on a create: `scope` names caller, route and key;
+// `render` makes the answer that a repeat of the same request gets back.
+struct IdempotentRequest {
+  std::string scope;
+  std::array<std::uint8_t, 32> request_hash{};
+  std::function<std::string(const OrganizationMember&)> render;
+};
+
+// A repeat of an idempotent request: the first answer.
+struct StoredAnswer {
+  std::int32_t status = 0;
+  std::string body;
+};
+
+// A page of a small list (organizations, the caller's memberships).
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::string next_page_token;
+};
+
+struct PageRequest {
+  std::size_t limit = 10;
+  std::string page_token;
+  bool reverse = false;
+};
+
+class Directory {
+ public:
+  // Locks `data_dir`, loads the newest valid snapshot, replays the log.
+  static persist::Result<std::unique_ptr<Directory>> open(const std::string& data_dir,
+                                                          const DirectoryOptions& options = {});
+  ~Directory();  // waits for a background snapshot, then syncs the log
+  Directory(const Directory&) = delete;
+  Directory& operator=(const Directory&) = delete;
+
+  const Recovery& recovery() const;
+
+  // Users and tokens. Username and Email (case-insensitively) are unique.
+  DirectoryResult<CreatedUser> create_user(NewUser user);
+  DirectoryResult<std::string> issue_token(const Uuid& user_id);
+  // The user a token belongs to.
+  std::optional<User> authenticate(std::string_view token) const;
+  std::optional<User> find_user(const Uuid& user_id) const;
+
+  // Organizations. The creator becomes their active OWNER in the same write.
+  DirectoryResult<Organization> create_organization(const User& creator, NewOrganization org);
+  std::optional<Organization> find_organization(const Uuid& organization_id) const;
+  // Those where `actor` has an active membership (all for the admin), by
+  // (CreatedAt, OrganizationID).
+  DirectoryResult<Page<Organization>> organizations(const Actor& actor,
+                                                    const PageRequest& page) const;
+
+  // What `actor` may do in the organization (kNone: not a member, or no such
+  // organization: answer 404).
+  Standing standing(const Actor& actor, const Uuid& organization_id) const;
+
+  // Memberships, with the role rules: OWNER and ADMIN manage members; ADMIN
+  // never creates, changes or removes an OWNER membership nor grants OWNER;
+  // an organization keeps an active OWNER. Errors: kNotFound (not visible),
+  // kForbidden, kConflict, kVersionMismatch, kRuleViolation, kBadRequest.
+  using InviteOutcome = std::variant<MemberPtr, StoredAnswer>;
+  DirectoryResult<InviteOutcome> invite(const Actor& actor, const Uuid& organization_id,
+                                        Invitation invitation,
+                                        const IdempotentRequest* idempotent = nullptr);
+  DirectoryResult<MemberPtr> update_member(const Actor& actor, const Uuid& organization_id,
+                                           const Uuid& member_id, MemberSettings settings,
+                                           std::int64_t expected_version);
+  // Also the member themself. `expected_version`: If-Match, when given.
+  DirectoryResult<std::monostate> remove_member(const Actor& actor, const Uuid& organization_id,
+                                                const Uuid& member_id,
+                                                std::optional<std::int64_t> expected_version);
+  // Makes the target an OWNER and the calling OWNER an ADMIN, atomically.
+  DirectoryResult<MemberPtr> transfer_ownership(const Actor& actor, const Uuid& organization_id,
+                                                const Uuid& member_id,
+                                                std::optional<std::int64_t> expected_version);
+
+  // The user's own memberships: active ones and pending invitations to the
+  // user's email.
+  DirectoryResult<Page<MemberPtr>> memberships(const User& user, const PageRequest& page,
+                                               std::optional<std::string_view> status) const;
+  MemberPtr membership(const User& user, const Uuid& organization_id) const;
+  // Accepts a pending invitation: binds the user, copies their profile, active.
+  DirectoryResult<MemberPtr> accept_invitation(const User& user, const Uuid& organization_id);
+  DirectoryResult<std::monostate> leave(const User& user, const Uuid& organization_id);
+
+  // Imports records as they are (IDs, Version, times kept), creating the users
+  // and organizations they name. Stops at the first failure (those before it
+  // stay, durable). `progress(n)` every `progress_every` records.
+  struct BulkError {
+    std::size_t index;
+    StoreError error;
+  };
+  std::optional<BulkError> import_members(std::vector<OrganizationMember> members,
+                                          const std::function<void(std::size_t)>& progress = {},
+                                          std::size_t progress_every = 100000);
+
+  // Reads of memberships go to the store.
+  const OrganizationMemberStore& members() const;
+  std::size_t user_count() const;
+  std::size_t organization_count() const;
+  std::uint64_t wal_last_sequence() const;
+  std::uint64_t wal_durable_sequence() const;
+  std::optional<persist::SnapshotInfo> last_snapshot() const;
+
+  // A snapshot of everything now; pruning old snapshots and the log they cover.
+  persist::Result<persist::SnapshotInfo> snapshot();
+  bool snapshot_in_background();
+  persist::Status wait_for_snapshot();
+
+ private:
+  struct State;
+  explicit Directory(std::unique_ptr<State> state);
+  // Logs and applies `mutations` (the caller holds `guard`, the writer lock),
+  // releases the lock and waits for the disk.
+  std::optional<StoreError> finish_write(std::unique_lock<std::mutex>& guard,
+                                         std::vector<detail::Mutation> mutations);
+
+  std::unique_ptr<State> state_;
+};
+
+// ASCII case folding for emails (the domain is ASCII; local parts compare
+// case-insensitively in practice).
+std::string fold_email(std::string_view email);
+
+}  // namespace rollcall::index

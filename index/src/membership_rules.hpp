@@ -1,0 +1,31 @@
+// Who may do what to an organization membership. Pure functions over the
+// caller's standing and the records, so the Directory can check them in the
+// critical section of each write and tests can check them alone.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "rollcall/index/directory.hpp"
+
+namespace rollcall::index::detail {
+
+bool is_valid_role(std::string_view role);
+bool is_active_owner(const OrganizationMember& member);
+
+// kBadRequest for a role that is not OWNER, ADMIN or MEMBER, or a label with an empty key.
+std::optional<StoreError> check_settings(const MemberSettings& settings);
+std::optional<StoreError> check_invite(Standing caller, const MemberSettings& settings);
+std::optional<StoreError> check_change(Standing caller, const OrganizationMember& target,
+                                       const MemberSettings& next);
+// `own`: the caller's own membership (anyone may leave).
+std::optional<StoreError> check_remove(Standing caller, const OrganizationMember& target, bool own);
+// kRuleViolation when `before` is the organization's only active OWNER and
+// `after` (null: removed) is not one.
+std::optional<StoreError> check_keeps_owner(std::size_t active_owners,
+                                            const OrganizationMember& before,
+                                            const OrganizationMember* after);
+std::optional<StoreError> check_version(const OrganizationMember& current,
+                                        std::optional<std::int64_t> expected);
+
+}  // namespace rollcall::index::detail

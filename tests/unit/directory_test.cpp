@@ -1,0 +1,264 @@
+// Directory: users, tokens, organizations and the membership rules, durable
+// across reopening.
+#include "rollcall/index/directory.hpp"
+
+#include <gtest/gtest.h>
+
+#include "persist_test_util.hpp"
+
+namespace rollcall::index {
+namespace {
+
+using test::TempDir;
+
+class DirectoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override { reopen(); }
+
+  void reopen() {
+    directory_.reset();
+    auto opened = Directory::open(dir_.path());
+    ASSERT_TRUE(opened) << opened.status().message();
+    directory_ = std::move(*opened);
+  }
+
+  CreatedUser user(const std::string& name) {
+    auto created =
+        directory_->create_user({name, name + "@Example.com", "User " + name, "", "", ""});
+    EXPECT_TRUE(created) << created.error().message;
+    return *created;
+  }
+
+  Organization organization(const User& owner) {
+    auto org = directory_->create_organization(owner, {"Acme", "acme", "ext-1"});
+    EXPECT_TRUE(org) << org.error().message;
+    return *org;
+  }
+
+  MemberPtr invite(const Actor& actor, const Organization& org, const std::string& email,
+                   const std::string& role = "MEMBER") {
+    Invitation invitation{email, {}};
+    invitation.settings.role = role;
+    auto invited = directory_->invite(actor, org.organization_id, invitation);
+    EXPECT_TRUE(invited) << invited.error().message;
+    return invited ? std::get<MemberPtr>(*invited) : nullptr;
+  }
+
+  // A user with an accepted membership of `role` in `org`.
+  CreatedUser member(const Organization& org, const std::string& name, const std::string& role) {
+    CreatedUser created = user(name);
+    invite(Actor::admin(), org, created.user.email, role);
+    auto accepted = directory_->accept_invitation(created.user, org.organization_id);
+    EXPECT_TRUE(accepted) << accepted.error().message;
+    return created;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Directory> directory_;
+};
+
+TEST_F(DirectoryTest, TokensAuthenticateTheirUserOnly) {
+  const CreatedUser ada = user("ada");
+  EXPECT_EQ(directory_->authenticate(ada.token)->user_id, ada.user.user_id);
+  EXPECT_FALSE(directory_->authenticate(ada.token + "x"));
+  auto second = directory_->issue_token(ada.user.user_id);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(directory_->authenticate(*second)->user_id, ada.user.user_id);
+  EXPECT_EQ(directory_->create_user({"ada", "other@example.com", "", "", "", ""}).error().code,
+            StoreErrorCode::kConflict);
+  EXPECT_EQ(directory_->create_user({"bob", "ADA@example.COM", "", "", "", ""}).error().code,
+            StoreErrorCode::kConflict);
+}
+
+TEST_F(DirectoryTest, CreatorOwnsTheOrganization) {
+  const CreatedUser ada = user("ada");
+  const Organization org = organization(ada.user);
+  EXPECT_EQ(directory_->standing(Actor::user(ada.user.user_id), org.organization_id),
+            Standing::kOwner);
+  EXPECT_EQ(directory_->standing(Actor::user(user("bob").user.user_id), org.organization_id),
+            Standing::kNone);
+  EXPECT_EQ(directory_->standing(Actor::admin(), org.organization_id), Standing::kServerAdmin);
+  auto orgs = directory_->organizations(Actor::user(ada.user.user_id), {});
+  ASSERT_TRUE(orgs);
+  ASSERT_EQ(orgs->items.size(), 1U);
+  EXPECT_EQ(orgs->items[0].organization_id, org.organization_id);
+}
+
+TEST_F(DirectoryTest, InvitationIsAcceptedByTheUserWithThatEmail) {
+  const CreatedUser ada = user("ada");
+  const Organization org = organization(ada.user);
+  const CreatedUser bob = user("bob");
+  MemberPtr pending = invite(Actor::user(ada.user.user_id), org, "BOB@example.com");
+  ASSERT_TRUE(pending);
+  EXPECT_EQ(pending->status, "pending");
+  EXPECT_FALSE(pending->user_id);
+  auto mine = directory_->memberships(bob.user, {}, std::string_view("pending"));
+  ASSERT_TRUE(mine);
+  ASSERT_EQ(mine->items.size(), 1U);
+  auto accepted = directory_->accept_invitation(bob.user, org.organization_id);
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ((*accepted)->status, "active");
+  EXPECT_EQ((*accepted)->user_id, bob.user.user_id);
+  EXPECT_EQ((*accepted)->username, "bob");
+  EXPECT_EQ((*accepted)->version, 2);
+  EXPECT_EQ(directory_->accept_invitation(bob.user, org.organization_id).error().code,
+            StoreErrorCode::kConflict);
+}
+
+TEST_F(DirectoryTest, AnEmailHasOneMembershipPerOrganization) {
+  const CreatedUser ada = user("ada");
+  const Organization org = organization(ada.user);
+  invite(Actor::admin(), org, "x@example.com");
+  EXPECT_EQ(
+      directory_->invite(Actor::admin(), org.organization_id, {"X@EXAMPLE.com", {}}).error().code,
+      StoreErrorCode::kConflict);
+}
+
+TEST_F(DirectoryTest, AdminsCannotTouchOwners) {
+  const CreatedUser ada = user("ada");
+  const Organization org = organization(ada.user);
+  const CreatedUser admin = member(org, "adm", "ADMIN");
+  const Actor as_admin = Actor::user(admin.user.user_id);
+  Invitation owner_invite{"o@example.com", {}};
+  owner_invite.settings.role = "OWNER";
+  EXPECT_EQ(directory_->invite(as_admin, org.organization_id, owner_invite).error().code,
+            StoreErrorCode::kForbidden);
+  const MemberPtr ada_membership = directory_->membership(ada.user, org.organization_id);
+  EXPECT_EQ(directory_
+                ->update_member(as_admin, org.organization_id,
+                                ada_membership->organization_member_id, {}, 1)
+                .error()
+                .code,
+            StoreErrorCode::kForbidden);
+  EXPECT_EQ(directory_
+                ->remove_member(as_admin, org.organization_id,
+                                ada_membership->organization_member_id, std::nullopt)
+                .error()
+                .code,
+            StoreErrorCode::kForbidden);
+  MemberPtr plain = invite(as_admin, org, "m@example.com");
+  MemberSettings grant;
+  grant.role = "OWNER";
+  EXPECT_EQ(directory_
+                ->update_member(as_admin, org.organization_id, plain->organization_member_id, grant,
+                                plain->version)
+                .error()
+                .code,
+            StoreErrorCode::kForbidden);
+}
+
+TEST_F(DirectoryTest, MembersMayOnlyLeave) {
+  const CreatedUser ada = user("ada");
+  const Organization org = organization(ada.user);
+  const CreatedUser bob = member(org, "bob", "MEMBER");
+  const Actor as_bob = Actor::user(bob.user.user_id);
+  EXPECT_EQ(directory_->invite(as_bob, org.organization_id, {"z@example.com", {}}).error().code,
+            StoreErrorCode::kForbidden);
+  const MemberPtr own = directory_->membership(bob.user, org.organization_id);
+  EXPECT_TRUE(directory_->remove_member(as_bob, org.organization_id, own->organization_member_id,
+                                        std::nullopt));
+  EXPECT_EQ(directory_->standing(as_bob, org.organization_id), Standing::kNone);
+}
+
+TEST_F(DirectoryTest, TheLastOwnerStays) {
+  const CreatedUser ada = user("ada");
+  const Organization org = organization(ada.user);
+  EXPECT_EQ(directory_->leave(ada.user, org.organization_id).error().code,
+            StoreErrorCode::kRuleViolation);
+  const MemberPtr own = directory_->membership(ada.user, org.organization_id);
+  EXPECT_EQ(directory_
+                ->update_member(Actor::admin(), org.organization_id, own->organization_member_id,
+                                {}, own->version)
+                .error()
+                .code,
+            StoreErrorCode::kRuleViolation);
+}
+
+TEST_F(DirectoryTest, TransferMakesTheTargetOwnerAndTheCallerAdmin) {
+  const CreatedUser ada = user("ada");
+  const Organization org = organization(ada.user);
+  const CreatedUser bob = member(org, "bob", "MEMBER");
+  const MemberPtr target = directory_->membership(bob.user, org.organization_id);
+  auto moved = directory_->transfer_ownership(Actor::user(ada.user.user_id), org.organization_id,
+                                              target->organization_member_id, std::nullopt);
+  ASSERT_TRUE(moved) << moved.error().message;
+  EXPECT_EQ((*moved)->role, "OWNER");
+  EXPECT_EQ(directory_->membership(ada.user, org.organization_id)->role, "ADMIN");
+  EXPECT_EQ(directory_->members().active_owner_count(org.organization_id), 1U);
+}
+
+TEST_F(DirectoryTest, StaleVersionsAreRefused) {
+  const CreatedUser ada = user("ada");
+  const Organization org = organization(ada.user);
+  const MemberPtr invited = invite(Actor::admin(), org, "v@example.com");
+  MemberSettings admin;
+  admin.role = "ADMIN";
+  ASSERT_TRUE(directory_->update_member(Actor::admin(), org.organization_id,
+                                        invited->organization_member_id, admin, 1));
+  EXPECT_EQ(directory_
+                ->update_member(Actor::admin(), org.organization_id,
+                                invited->organization_member_id, admin, 1)
+                .error()
+                .code,
+            StoreErrorCode::kVersionMismatch);
+}
+
+TEST_F(DirectoryTest, IdempotentInvitesAnswerTheFirstAnswer) {
+  const CreatedUser ada = user("ada");
+  const Organization org = organization(ada.user);
+  IdempotentRequest request{"ada key-1", {1}, [](const OrganizationMember& m) {
+                              return m.organization_member_id.to_string();
+                            }};
+  auto first =
+      directory_->invite(Actor::admin(), org.organization_id, {"i@example.com", {}}, &request);
+  ASSERT_TRUE(first);
+  const std::string id = std::get<MemberPtr>(*first)->organization_member_id.to_string();
+  reopen();
+  auto again =
+      directory_->invite(Actor::admin(), org.organization_id, {"i@example.com", {}}, &request);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(std::get<StoredAnswer>(*again).body, id);
+  request.request_hash[0] = 2;
+  EXPECT_EQ(directory_->invite(Actor::admin(), org.organization_id, {"i@example.com", {}}, &request)
+                .error()
+                .code,
+            StoreErrorCode::kRuleViolation);
+}
+
+TEST_F(DirectoryTest, EverythingSurvivesReopeningFromLogAndSnapshot) {
+  const CreatedUser ada = user("ada");
+  const Organization org = organization(ada.user);
+  const CreatedUser bob = member(org, "bob", "ADMIN");
+  for (bool with_snapshot : {false, true}) {
+    if (with_snapshot) {
+      ASSERT_TRUE(directory_->snapshot());
+    }
+    reopen();
+    EXPECT_EQ(directory_->authenticate(ada.token)->username, "ada");
+    EXPECT_EQ(directory_->find_organization(org.organization_id)->display_name, "Acme");
+    EXPECT_EQ(directory_->standing(Actor::user(bob.user.user_id), org.organization_id),
+              Standing::kAdmin);
+    EXPECT_EQ(directory_->members().size(), 2U);
+  }
+}
+
+TEST_F(DirectoryTest, ImportCreatesTheUsersAndOrganizationsNamed) {
+  OrganizationMember record;
+  record.organization_member_id = *Uuid::parse("11111111-1111-4111-8111-111111111111");
+  record.organization_id = *Uuid::parse("22222222-2222-4222-8222-222222222222");
+  record.user_id = *Uuid::parse("33333333-3333-4333-8333-333333333333");
+  record.username = "imported";
+  record.email = "imp@example.com";
+  record.role = "OWNER";
+  record.status = "active";
+  record.version = 7;
+  EXPECT_FALSE(directory_->import_members({record}));
+  reopen();
+  EXPECT_TRUE(directory_->find_organization(record.organization_id));
+  EXPECT_EQ(directory_->find_user(*record.user_id)->username, "imported");
+  EXPECT_EQ(directory_->members().find(record.organization_member_id)->version, 7);
+  EXPECT_TRUE(directory_->import_members({record}));  // the ID exists
+}
+
+}  // namespace
+}  // namespace rollcall::index

@@ -9,5 +9,6 @@ namespace rollcall::cli {
 int query_command(std::span<const std::string_view> args);
 int import_command(std::span<const std::string_view> args);
 int export_command(std::span<const std::string_view> args);
+int serve_command(std::span<const std::string_view> args);
 
 }  // namespace rollcall::cli

@@ -7,7 +7,7 @@ packages=(
   clang clang-format clang-tidy libclang-rt-14-dev llvm
   tao-pegtl-dev libboost-dev libcpp-httplib-dev rapidjson-dev libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libsqlite3-dev libsimdjson-dev
-  jq valgrind curl ca-certificates
+  jq valgrind curl ca-certificates wrk python3
 )
 missing=()
 for p in "${packages[@]}"; do

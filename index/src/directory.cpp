@@ -135,6 +135,7 @@ DirectoryResult<Page<T>> page_of(std::vector<T> items, const PageRequest& reques
     });
   }
   Page<T> page;
+  page.total = items.size();
   const auto left = static_cast<std::size_t>(items.end() - begin);
   const auto end = begin + static_cast<std::ptrdiff_t>(std::min(left, request.limit));
   page.items.assign(std::make_move_iterator(begin), std::make_move_iterator(end));

@@ -107,6 +107,7 @@ template <class T>
 struct Page {
   std::vector<T> items;
   std::string next_page_token;
+  std::uint64_t total = 0;  // items on all pages
 };
 
 struct PageRequest {

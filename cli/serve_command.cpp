@@ -1,0 +1,71 @@
+// `rollcall serve`: option parsing; the server itself is in server/.
+#include <charconv>
+#include <cstdio>
+#include <string>
+
+#include "commands.hpp"
+#include "rollcall/server/serve.hpp"
+
+namespace rollcall::cli {
+
+namespace {
+
+constexpr const char* kServeUsage =
+    "usage: rollcall serve [--data-dir DIR] [--listen ADDR:PORT] [--admin-token T]\n"
+    "                      [--threads N] [--demo]\n"
+    "\n"
+    "Serves the HTTP API (see README.md) over the data directory until SIGINT or\n"
+    "SIGTERM, then finishes in-flight requests and syncs the log.\n"
+    "\n"
+    "  --data-dir DIR       data directory (default ./rollcall-data); locked while served\n"
+    "  --listen ADDR:PORT   address to listen on (default 127.0.0.1:8080; port 0: any free)\n"
+    "  --admin-token T      the server admin token (default: $ROLLCALL_ADMIN_TOKEN)\n"
+    "  --threads N          worker threads, one per keep-alive connection (default 512)\n"
+    "  --demo               fill an empty data dir with a 100,000-member organization and\n"
+    "                       print a token and curl commands to try\n"
+    "\n"
+    "Prints 'rollcall: listening on http://ADDR:PORT' on stdout once it serves.\n";
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "rollcall serve: %s\n%s", message.c_str(), kServeUsage);
+  return 2;
+}
+
+}  // namespace
+
+int serve_command(std::span<const std::string_view> args) {
+  server::ServeOptions options;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kServeUsage, stdout);
+      return 0;
+    }
+    if (arg == "--demo") {
+      options.demo = true;
+      continue;
+    }
+    if (i + 1 >= args.size())
+      return usage_error("unknown option or missing value: " + std::string(arg));
+    const std::string value(args[++i]);
+    if (arg == "--data-dir") {
+      options.data_dir = value;
+    } else if (arg == "--listen") {
+      options.listen = value;
+    } else if (arg == "--admin-token") {
+      options.admin_token = value;
+    } else if (arg == "--threads") {
+      const auto [end, error] =
+          std::from_chars(value.data(), value.data() + value.size(), options.threads);
+      if (error != std::errc() || end != value.data() + value.size() || options.threads < 1 ||
+          options.threads > 4096) {
+        return usage_error("--threads wants a number from 1 to 4096, not '" + value + "'");
+      }
+    } else {
+      return usage_error("unknown option " + std::string(arg));
+    }
+  }
+  return server::serve(options);
+}
+
+}  // namespace rollcall::cli

@@ -1,0 +1,41 @@
+// What every API route does first: authenticate the caller, and turn an
+// HttpError into the error response.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "api.hpp"
+#include "http.hpp"
+#include "http_error.hpp"
+
+namespace rollcall::server {
+
+struct Caller {
+  index::Actor actor;
+  std::optional<index::User> user;  // none for the admin token
+};
+
+// 401 without a valid bearer token.
+Outcome<Caller> authenticate(const ApiContext& context, const Request& request);
+
+using Route = std::function<std::optional<HttpError>(const Caller&, const Request&, Response&)>;
+// The handler that authenticates, then runs `route`.
+Handler authenticated(const ApiContext& context, Route route);
+// The same for routes only a user (not the admin token) may call: /me…, POST /organization.
+Handler user_only(
+    const ApiContext& context,
+    std::function<std::optional<HttpError>(const index::User&, const Request&, Response&)> route);
+// The same for routes only the admin token may call.
+Handler admin_only(const ApiContext& context, Route route);
+
+// If-Match as a Version: `"3"`, `3` or `W/"3"`. 428 when `required` and absent.
+Outcome<std::optional<std::int64_t>> if_match(const Request& request, bool required);
+
+void routes_users(Router& router, ApiContext& context);
+void routes_organizations(Router& router, ApiContext& context);
+void routes_members(Router& router, ApiContext& context);
+void routes_me(Router& router, ApiContext& context);
+
+}  // namespace rollcall::server

@@ -1,0 +1,767 @@
+#include "http_server.hpp"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <condition_variable>
+#include <cstring>
+#include <ctime>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include <cpp-httplib/httplib.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "errors.hpp"
+
+namespace rollcall::server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Headers httplib adds to every request; not the client's.
+constexpr std::array<std::string_view, 4> kPseudoHeaders{"REMOTE_ADDR", "REMOTE_PORT", "LOCAL_ADDR",
+                                                         "LOCAL_PORT"};
+// Longer lines in the request head are cut (see HeadLimitStream); twice the
+// request-line limit, so a line just over it still gets its 414.
+constexpr std::size_t kLineCut = 2 * CPPHTTPLIB_REQUEST_URI_MAX_LENGTH;
+constexpr std::size_t kLoggedPathBytes = 256;
+// After answering without reading the whole request, how long to drain what the
+// client still sends, so that closing does not reset the connection before the
+// client has read the answer.
+constexpr auto kLinger = std::chrono::seconds(1);
+
+class HeadLimitStream;
+
+// What httplib's callbacks for one request share. httplib calls all of them
+// (pre-routing, handler, post-routing, logger) from Server::process_request on
+// the worker thread that owns the connection, so a thread_local pointer to the
+// request in progress reaches them.
+struct Exchange {
+  Clock::time_point start = Clock::now();
+  HeadLimitStream* stream = nullptr;
+  std::string request_id;
+  std::string path;  // decoded, before the rewrite to "/"
+  Fields query;
+  Router::Match match;
+  bool admitted = false;  // admit() has run
+  bool refused = false;   // ... and answered the request itself
+  bool close = false;     // close after answering: part of the request is unread
+  bool streaming = false;
+  std::size_t streamed_bytes = 0;
+  std::string error;  // exception text, for the access log only
+};
+thread_local Exchange* t_exchange = nullptr;
+
+// Set while the accepting thread hands a connection the pool has no room for
+// to process_and_close_socket (see WorkerPool).
+thread_local bool t_overloaded = false;
+
+// Reads from the socket, but in the request head (until end_head()) ends every
+// line at kLineCut bytes: httplib 0.11.4 buffers a whole line before checking
+// its length, so an endless line would grow memory. The cut looks like EOF, so
+// httplib answers 414 (request line) or 400 (header).
+class HeadLimitStream final : public httplib::Stream {
+ public:
+  explicit HeadLimitStream(httplib::Stream& socket) : socket_(socket) {}
+  void end_head() { in_head_ = false; }
+
+  bool is_readable() const override { return socket_.is_readable(); }
+  bool is_writable() const override { return socket_.is_writable(); }
+  ssize_t read(char* ptr, size_t size) override {
+    if (!in_head_) return socket_.read(ptr, size);
+    if (line_ >= kLineCut) return 0;
+    const ssize_t n = socket_.read(ptr, std::min(size, kLineCut - line_));
+    for (ssize_t i = 0; i < n; ++i) line_ = ptr[i] == '\n' ? 0 : line_ + 1;
+    return n;
+  }
+  ssize_t write(const char* ptr, size_t size) override { return socket_.write(ptr, size); }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    socket_.get_remote_ip_and_port(ip, port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    socket_.get_local_ip_and_port(ip, port);
+  }
+  socket_t socket() const override { return socket_.socket(); }
+
+ private:
+  httplib::Stream& socket_;
+  bool in_head_ = true;
+  std::size_t line_ = 0;
+};
+
+// httplib's ThreadPool queues connections without bound. This pool lets at most
+// `max_queued` connections wait for a thread; past that, enqueue() runs the job
+// on the accepting thread with t_overloaded set, and process_and_close_socket
+// answers 503 instead of serving. (The job is an opaque closure around
+// process_and_close_socket, so a flag is the only way to tell it.)
+class WorkerPool final : public httplib::TaskQueue {
+ public:
+  WorkerPool(std::size_t threads, std::size_t max_queued)
+      : max_queued_(max_queued), idle_(std::max<std::size_t>(threads, 1)) {
+    threads_.reserve(idle_);
+    for (std::size_t i = 0; i < idle_; ++i) threads_.emplace_back([this] { work(); });
+  }
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+  ~WorkerPool() override = default;
+
+  void enqueue(std::function<void()> job) override {
+    {
+      std::unique_lock lock(mutex_);
+      if (jobs_.size() < idle_ + max_queued_) {
+        jobs_.push_back(std::move(job));
+        lock.unlock();
+        ready_.notify_one();
+        return;
+      }
+    }
+    t_overloaded = true;
+    job();
+    t_overloaded = false;
+  }
+
+  void shutdown() override {
+    {
+      const std::lock_guard lock(mutex_);
+      shutdown_ = true;
+    }
+    ready_.notify_all();
+    for (std::thread& thread : threads_) thread.join();
+  }
+
+ private:
+  void work() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      ready_.wait(lock, [this] { return shutdown_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;
+      const std::function<void()> job = std::move(jobs_.front());
+      jobs_.pop_front();
+      --idle_;
+      lock.unlock();
+      job();
+      lock.lock();
+      ++idle_;
+    }
+  }
+
+  const std::size_t max_queued_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> jobs_;
+  std::size_t idle_;  // threads not running a job
+  bool shutdown_ = false;
+  std::vector<std::thread> threads_;
+};
+
+bool is_request_id_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == ':' || c == '-';
+}
+
+std::string new_request_id() {
+  thread_local std::mt19937_64 random = [] {
+    std::random_device device;
+    std::seed_seq seed{device(), device(), device(), device()};
+    return std::mt19937_64(seed);
+  }();
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  std::string id;
+  for (int word = 0; word < 2; ++word) {
+    std::uint64_t bits = random();
+    for (int i = 0; i < 16; ++i, bits >>= 4) id += kHex[bits & 0xF];
+  }
+  return id;
+}
+
+// The client's X-Request-Id when it is 1-128 of [A-Za-z0-9._:-], else a new one.
+std::string request_id_of(const httplib::Request& req) {
+  std::string id = req.get_header_value("X-Request-Id");
+  const bool usable =
+      !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), is_request_id_char);
+  return usable ? id : new_request_id();
+}
+
+std::string decode_query_part(std::string_view part) {
+  return httplib::detail::decode_url(std::string(part), true);
+}
+
+// The query of a request target, split like an HTML form: on '&', then on the
+// first '='. (httplib's own `params` split on every '=', so `where=A=1` would
+// lose "A=", and drop repeated identical pairs.)
+Fields parse_query(std::string_view target) {
+  Fields query;
+  const std::size_t mark = target.find('?');
+  if (mark == std::string_view::npos) return query;
+  std::string_view rest = target.substr(mark + 1);
+  while (!rest.empty()) {
+    const std::size_t end = std::min(rest.find('&'), rest.size());
+    const std::string_view pair = rest.substr(0, end);
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+    if (pair.empty()) continue;
+    const std::size_t equals = std::min(pair.find('='), pair.size());
+    query.emplace_back(decode_query_part(pair.substr(0, equals)),
+                       decode_query_part(pair.substr(std::min(equals + 1, pair.size()))));
+  }
+  return query;
+}
+
+bool is_pseudo_header(std::string_view name) {
+  return std::find(kPseudoHeaders.begin(), kPseudoHeaders.end(), name) != kPseudoHeaders.end();
+}
+
+std::size_t client_header_count(const httplib::Request& req) {
+  return static_cast<std::size_t>(
+      std::count_if(req.headers.begin(), req.headers.end(),
+                    [](const auto& h) { return !is_pseudo_header(h.first); }));
+}
+
+// A bounded label for metrics: the methods httplib accepts, else "other".
+std::string_view method_label(std::string_view method) {
+  static constexpr std::array<std::string_view, 10> kMethods{
+      "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE", "PRI"};
+  return std::find(kMethods.begin(), kMethods.end(), method) != kMethods.end() ? method : "other";
+}
+
+std::string describe(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+std::string rfc3339_now() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  std::array<char, 40> text{};
+  const std::size_t length = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(text.data() + length, text.size() - length, ".%03dZ", static_cast<int>(millis));
+  return text.data();
+}
+
+void log_to_stderr(std::string_view line) {
+  // One writev per line, so lines from concurrent requests do not interleave.
+  std::array<iovec, 2> parts{
+      {{const_cast<char*>(line.data()), line.size()}, {const_cast<char*>("\n"), 1}}};
+  [[maybe_unused]] const ssize_t written = ::writev(STDERR_FILENO, parts.data(), parts.size());
+}
+
+// What the access log and the metrics record of one answer.
+struct Outcome {
+  std::string_view request_id;
+  std::string_view remote;
+  std::string_view method;
+  std::string_view route;
+  std::string_view path;
+  int status = 0;
+  std::size_t bytes = 0;
+  Clock::duration duration{};
+  std::string_view error;
+};
+
+std::string access_line(const Outcome& o) {
+  const auto text = [](auto& writer, std::string_view value) {
+    writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  };
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartObject();
+  writer.Key("ts");
+  text(writer, rfc3339_now());
+  writer.Key("request_id");
+  text(writer, o.request_id);
+  writer.Key("remote");
+  text(writer, o.remote);
+  writer.Key("method");
+  text(writer, printable_utf8(o.method, 16));
+  writer.Key("route");
+  text(writer, o.route);
+  writer.Key("path");
+  text(writer, printable_utf8(o.path, kLoggedPathBytes));
+  writer.Key("status");
+  writer.Int(o.status);
+  writer.Key("bytes");
+  writer.Uint64(o.bytes);
+  writer.Key("duration_us");
+  writer.Int64(std::chrono::duration_cast<std::chrono::microseconds>(o.duration).count());
+  if (!o.error.empty()) {
+    writer.Key("error");
+    text(writer, printable_utf8(o.error, 512));
+  }
+  writer.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+// Our Response into httplib's.
+void send(Response&& ours, httplib::Response& res) {
+  res.status = ours.status;
+  for (const auto& [name, value] : ours.headers) res.set_header(name, value);
+  if (ours.stream) {
+    t_exchange->streaming = true;
+    res.set_chunked_content_provider(
+        ours.content_type, [stream = std::move(ours.stream)](std::size_t, httplib::DataSink& sink) {
+          Exchange& ex = *t_exchange;
+          const ChunkSink chunk = [&](std::string_view data) {
+            if (data.empty()) return true;  // an empty chunk would end the body
+            if (!sink.write(data.data(), data.size())) return false;
+            ex.streamed_bytes += data.size();
+            return true;
+          };
+          try {
+            stream(chunk);
+          } catch (...) {
+            ex.error = describe(std::current_exception());
+            return false;  // the connection is closed: the client sees a cut body
+          }
+          sink.done();
+          return true;
+        });
+  } else if (!ours.body.empty()) {
+    res.body = std::move(ours.body);
+    res.set_header("Content-Type", ours.content_type);
+  }
+}
+
+void send_error(httplib::Response& res, int status, std::string_view message) {
+  Response answer;
+  error_response(answer, status, message);
+  send(std::move(answer), res);
+}
+
+bool read_body(const httplib::ContentReader& reader, std::string& body) {
+  return reader([&](const char* data, std::size_t size) {
+    body.append(data, size);
+    return true;
+  });
+}
+
+std::optional<std::uint64_t> parse_content_length(std::string_view text) {
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// Whether body bytes may follow the head (and stay unread if we answer first).
+bool body_may_follow(const httplib::Request& req) {
+  return req.has_header("Transfer-Encoding") ||
+         (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
+}
+
+void close_socket(socket_t sock) {
+  ::shutdown(sock, SHUT_RDWR);
+  ::close(sock);
+}
+
+// Closes after a response sent without reading all of the request: stops
+// writing, then drains what the client still sends for a moment. Closing with
+// unread data resets the connection, and the client may lose the response.
+void linger_and_close(socket_t sock) {
+  ::shutdown(sock, SHUT_WR);
+  const auto deadline = Clock::now() + kLinger;
+  std::array<char, 16384> sink{};
+  for (auto now = Clock::now(); now < deadline; now = Clock::now()) {
+    pollfd readable{sock, POLLIN, 0};
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+    if (::poll(&readable, 1, static_cast<int>(left.count()) + 1) <= 0) break;
+    if (::recv(sock, sink.data(), sink.size(), 0) <= 0) break;
+  }
+  ::close(sock);
+}
+
+}  // namespace
+
+class HttpServer::Impl final : public httplib::Server {
+ public:
+  Impl(HttpOptions options, const Router& router, Metrics& metrics)
+      : options_(std::move(options)), router_(router), metrics_(metrics) {
+    if (::pipe2(wake_.data(), O_CLOEXEC) != 0) {
+      throw std::system_error(errno, std::generic_category(), "pipe2");
+    }
+    configure();
+    install_callbacks();
+    install_routes();
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  ~Impl() override {
+    if (!listened_ && svr_sock_ != INVALID_SOCKET) ::close(svr_sock_);
+    if (listener_ >= 0) ::close(listener_);
+    ::close(wake_[0]);
+    ::close(wake_[1]);
+  }
+
+  bool bind(std::string& error) {
+    errno = 0;
+    int port = -1;
+    if (options_.port == 0) {
+      port = bind_to_any_port(options_.host);
+    } else if (bind_to_port(options_.host, options_.port)) {
+      port = options_.port;
+    }
+    if (port < 0) {
+      error = errno != 0 ? std::strerror(errno) : "cannot listen there";
+      return false;
+    }
+    port_ = port;
+    const std::lock_guard lock(listener_mutex_);
+    listener_ = ::fcntl(svr_sock_, F_DUPFD_CLOEXEC, 0);
+    return true;
+  }
+
+  int port() const { return port_; }
+
+  void run() {
+    if (!stopping_) listen_after_bind();
+    // listen_internal() closed the socket when accept() failed after stop().
+    listened_ = true;
+    const std::lock_guard lock(listener_mutex_);
+    if (listener_ >= 0) ::close(listener_);
+    listener_ = -1;
+  }
+
+  // Server::stop() would make svr_sock_ invalid, which also cuts streamed bodies
+  // short (write_content_chunked checks it); shutting the listening socket down
+  // through a duplicate descriptor only makes accept() fail, and the duplicate
+  // cannot be a reused descriptor number.
+  void stop() {
+    if (stopping_.exchange(true)) return;
+    [[maybe_unused]] const ssize_t woken = ::write(wake_[1], "x", 1);
+    const std::lock_guard lock(listener_mutex_);
+    if (listener_ >= 0) ::shutdown(listener_, SHUT_RDWR);
+  }
+
+  void set_access_log(std::function<void(std::string_view)> log) { access_log_ = std::move(log); }
+
+ private:
+  void configure() {
+    new_task_queue = [this] {
+      return new WorkerPool(options_.threads, options_.max_queued_connections);
+    };
+    set_tcp_nodelay(true);
+    set_read_timeout(options_.read_timeout);
+    set_write_timeout(options_.write_timeout);
+    set_keep_alive_timeout(options_.keep_alive_timeout.count());
+    set_keep_alive_max_count(std::max<std::size_t>(options_.keep_alive_max_count, 1));
+    set_payload_max_length(options_.max_body_bytes);
+  }
+
+  void install_callbacks() {
+    set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {
+      return admit(req, res) ? 100 : res.status;
+    });
+    set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      return admit(req, res) ? HandlerResponse::Unhandled : HandlerResponse::Handled;
+    });
+    // httplib's own errors (400, 413, 414, 416, ...) come with an empty body.
+    // Handled makes httplib set Content-Length also on early answers.
+    set_error_handler(HandlerWithResponse([this](const httplib::Request&, httplib::Response& res) {
+      if (res.body.empty() && !t_exchange->streaming) {
+        send_error(res, res.status, default_message(res.status));
+      }
+      return HandlerResponse::Handled;
+    }));
+    set_exception_handler(
+        [](const httplib::Request&, httplib::Response& res, const std::exception_ptr& error) {
+          t_exchange->error = describe(error);
+          res.headers.clear();
+          res.body.clear();
+          send_error(res, 500, "internal error");
+        });
+    set_post_routing_handler(
+        [this](const httplib::Request& req, httplib::Response& res) { finish_headers(req, res); });
+    set_logger(
+        [this](const httplib::Request& req, const httplib::Response& res) { record(req, res); });
+  }
+
+  // httplib matches route patterns with std::regex; admit() routes with Router
+  // and rewrites every path to "/", so these are the only patterns it sees.
+  void install_routes() {
+    const auto plain = [this](const httplib::Request& req, httplib::Response& res) {
+      serve(req, res, nullptr);
+    };
+    const auto with_body = [this](const httplib::Request& req, httplib::Response& res,
+                                  const httplib::ContentReader& reader) {
+      serve(req, res, &reader);
+    };
+    Get("/", plain);
+    Options("/", plain);
+    // Reading the body ourselves also keeps httplib from parsing form bodies
+    // into the query parameters.
+    Post("/", with_body);
+    Put("/", with_body);
+    Patch("/", with_body);
+    Delete("/", with_body);
+  }
+
+  // Everything decided before the body is read: request id, limits, route.
+  // False when `res` is already the answer. Runs once per request (from the
+  // Expect: 100-continue handler or pre-routing, whichever comes first).
+  bool admit(const httplib::Request& request, httplib::Response& res) {
+    Exchange& ex = *t_exchange;
+    if (ex.admitted) return !ex.refused;
+    ex.admitted = true;
+    ex.stream->end_head();
+    // Handlers get a const&, but the Request is a non-const local of
+    // Server::process_request, so modifying it is defined behaviour.
+    auto& req = const_cast<httplib::Request&>(request);
+    ex.request_id = request_id_of(req);
+    ex.path = req.path;
+    ex.query = parse_query(req.target);
+    ex.match = router_.match(req.method, req.path);
+    if (auto [status, message] = refusal(req, ex.match); status != 0) {
+      send_error(res, status, message);
+      if (status == 405) res.set_header("Allow", ex.match.allow);
+      ex.refused = true;
+      ex.close = body_may_follow(req);
+      return false;
+    }
+    // httplib would read a body without Content-Length until EOF; HTTP/1.1 says it is empty.
+    if (!req.has_header("Content-Length") && httplib::detail::expect_content(req)) {
+      req.set_header("Content-Length", "0");
+    }
+    req.ranges.clear();  // bodies are never served in ranges
+    req.path = "/";
+    return true;
+  }
+
+  // Status and message when a request is refused before its body is read, else status 0.
+  std::pair<int, std::string> refusal(const httplib::Request& req,
+                                      const Router::Match& match) const {
+    if (req.has_header("Transfer-Encoding")) {
+      return {411, "Content-Length required: Transfer-Encoding is not accepted"};
+    }
+    if (client_header_count(req) > CPPHTTPLIB_HEADER_MAX_COUNT) {
+      return {431, "more than " + std::to_string(CPPHTTPLIB_HEADER_MAX_COUNT) + " headers"};
+    }
+    const std::size_t lengths = req.get_header_value_count("Content-Length");
+    const auto length = parse_content_length(req.get_header_value("Content-Length"));
+    if (lengths > 1 || (lengths == 1 && !length)) return {400, "malformed Content-Length"};
+    if (length && *length > options_.max_body_bytes) {
+      return {413, "request body over " + std::to_string(options_.max_body_bytes) + " bytes"};
+    }
+    if (req.is_multipart_form_data()) return {415, "multipart bodies are not accepted"};
+    if (match.pattern == nullptr) {
+      return {404, "no route " + req.method + " " + printable_utf8(req.path, kLoggedPathBytes)};
+    }
+    if (match.handler == nullptr) {
+      return {405, "method " + req.method + " not allowed on " + *match.pattern};
+    }
+    return {0, {}};
+  }
+
+  std::string default_message(int status) const {
+    switch (status) {
+      case 400:
+        return "malformed request";
+      case 413:
+        return "request body over " + std::to_string(options_.max_body_bytes) + " bytes";
+      case 414:
+        return "request line over " + std::to_string(CPPHTTPLIB_REQUEST_URI_MAX_LENGTH - 2) +
+               " bytes";
+      default:
+        return httplib::detail::status_message(status);
+    }
+  }
+
+  void serve(const httplib::Request& hreq, httplib::Response& hres,
+             const httplib::ContentReader* reader) {
+    Exchange& ex = *t_exchange;
+    Request req;
+    req.method = hreq.method;
+    req.path = ex.path;
+    req.query = std::move(ex.query);
+    for (const auto& [name, value] : hreq.headers) {
+      if (!is_pseudo_header(name)) req.headers.emplace_back(name, value);
+    }
+    req.params = std::move(ex.match.params);
+    req.request_id = ex.request_id;
+    if (reader != nullptr && !read_body(*reader, req.body)) {
+      ex.close = true;  // httplib has set the status (400); the error handler the body
+      return;
+    }
+    Response res;
+    (*ex.match.handler)(req, res);
+    send(std::move(res), hres);
+  }
+
+  // Last changes before the status line and headers are written, for every
+  // answer, httplib's own included.
+  void finish_headers(const httplib::Request& req, httplib::Response& res) const {
+    Exchange& ex = *t_exchange;
+    if (ex.request_id.empty()) ex.request_id = request_id_of(req);
+    res.headers.erase("X-Request-Id");
+    res.set_header("X-Request-Id", ex.request_id);
+    // Not admitted: httplib refused the request head, and where it ends is unknown.
+    if (!ex.admitted) ex.close = true;
+    if (ex.close || stopping_) {
+      res.headers.erase("Keep-Alive");
+      res.headers.erase("Connection");
+      res.set_header("Connection", "close");
+    }
+    res.headers.erase("Accept-Ranges");
+  }
+
+  void record(const httplib::Request& req, const httplib::Response& res) {
+    const Exchange& ex = *t_exchange;
+    Outcome outcome;
+    outcome.request_id = ex.request_id;
+    outcome.remote = req.remote_addr;
+    outcome.method = req.method;
+    outcome.route = ex.match.pattern != nullptr ? *ex.match.pattern : Metrics::kUnmatchedRoute;
+    outcome.path = ex.admitted ? ex.path : req.path;
+    outcome.status = res.status;
+    outcome.bytes = req.method == "HEAD" ? 0 : ex.streaming ? ex.streamed_bytes : res.body.size();
+    outcome.duration = Clock::now() - ex.start;
+    outcome.error = ex.error;
+    record(outcome);
+  }
+
+  void record(const Outcome& outcome) {
+    metrics_.observe(outcome.route, method_label(outcome.method), outcome.status, outcome.duration);
+    if (access_log_) access_log_(access_line(outcome));
+  }
+
+  // Replaces httplib's loop over the requests of a connection, to add: the 503
+  // for connections the pool has no room for, an idle wait that stop() ends at
+  // once (httplib polls every 10 ms until the keep-alive timeout), the read
+  // timeout instead of the keep-alive one before the first request, the
+  // head-size guard, and a lingering close after a request read only in part.
+  bool process_and_close_socket(socket_t sock) override {
+    if (t_overloaded || stopping_) {
+      refuse_connection(sock, stopping_ ? "shutting down" : "server busy");
+      return false;
+    }
+    const int yes = 1;
+    ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
+    bool linger = false;
+    bool open = true;
+    auto wait = options_.read_timeout;
+    for (std::size_t left = keep_alive_max_count_; open && left > 0 && !stopping_; --left) {
+      if (!wait_readable(sock, wait)) break;
+      wait = options_.keep_alive_timeout;
+      open = serve_one(sock, left == 1, linger);
+    }
+    if (linger) {
+      linger_and_close(sock);
+    } else {
+      close_socket(sock);
+    }
+    return true;
+  }
+
+  // Serves one request; false when the connection must close.
+  bool serve_one(socket_t sock, bool last, bool& linger) {
+    httplib::detail::SocketStream socket_stream(sock, read_timeout_sec_, read_timeout_usec_,
+                                                write_timeout_sec_, write_timeout_usec_);
+    HeadLimitStream stream(socket_stream);
+    Exchange ex;
+    ex.stream = &stream;
+    t_exchange = &ex;
+    metrics_.request_started();
+    bool open = false;
+    try {
+      bool closed = false;
+      open = process_request(stream, last, closed, nullptr) && !closed;
+    } catch (...) {
+      // From the logger or post-routing (httplib catches handlers' exceptions):
+      // the answer may be incomplete.
+      ex.close = true;
+    }
+    metrics_.request_finished();
+    t_exchange = nullptr;
+    linger = ex.close;
+    return open && !ex.close;
+  }
+
+  // True when `sock` has data or EOF; false on timeout, error or stop().
+  bool wait_readable(socket_t sock, std::chrono::seconds timeout) const {
+    std::array<pollfd, 2> fds{{{sock, POLLIN, 0}, {wake_[0], POLLIN, 0}}};
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      const int ready =
+          ::poll(fds.data(), fds.size(), static_cast<int>(std::max<long>(left.count(), 0)));
+      if (ready < 0 && errno == EINTR) continue;
+      return ready > 0 && fds[1].revents == 0 && fds[0].revents != 0;
+    }
+  }
+
+  // 503 without reading the request: the pool is full, or the server is stopping.
+  void refuse_connection(socket_t sock, std::string_view message) {
+    const auto start = Clock::now();
+    Response answer;
+    error_response(answer, 503, message);
+    const std::string id = new_request_id();
+    const std::string response =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: " + answer.content_type +
+        "\r\nContent-Length: " + std::to_string(answer.body.size()) +
+        "\r\nConnection: close\r\nRetry-After: 1\r\nX-Request-Id: " + id + "\r\n\r\n" + answer.body;
+    // A new connection's send buffer is empty: this does not block.
+    [[maybe_unused]] const ssize_t sent =
+        ::send(sock, response.data(), response.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    std::string remote;
+    int remote_port = 0;
+    httplib::detail::get_remote_ip_and_port(sock, remote, remote_port);
+    close_socket(sock);
+    Outcome outcome;
+    outcome.request_id = id;
+    outcome.remote = remote;
+    outcome.route = Metrics::kUnmatchedRoute;
+    outcome.status = 503;
+    outcome.bytes = answer.body.size();
+    outcome.duration = Clock::now() - start;
+    record(outcome);
+  }
+
+  const HttpOptions options_;
+  const Router& router_;
+  Metrics& metrics_;
+  std::function<void(std::string_view)> access_log_ = log_to_stderr;
+  std::atomic<bool> stopping_{false};
+  std::array<int, 2> wake_{-1, -1};  // written by stop(): wakes idle connections
+  std::mutex listener_mutex_;
+  int listener_ = -1;  // duplicate of the listening socket, for stop()
+  bool listened_ = false;
+  int port_ = 0;
+};
+
+HttpServer::HttpServer(HttpOptions options, const Router& router, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), router, metrics)) {}
+HttpServer::~HttpServer() = default;
+
+bool HttpServer::bind(std::string& error) { return impl_->bind(error); }
+int HttpServer::port() const { return impl_->port(); }
+void HttpServer::run() { impl_->run(); }
+void HttpServer::stop() { impl_->stop(); }
+void HttpServer::set_access_log(std::function<void(std::string_view line)> log) {
+  impl_->set_access_log(std::move(log));
+}
+
+}  // namespace rollcall::server

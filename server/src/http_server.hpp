@@ -1,0 +1,55 @@
+// The HTTP server: cpp-httplib underneath (only http_server.cpp includes it),
+// routing by Router, plus request ids, limits, the access log and metrics.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "metrics.hpp"
+#include "router.hpp"
+
+namespace rollcall::server {
+
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0 = any free port
+  // One thread per open connection (cpp-httplib 0.11.4 blocks a thread per
+  // keep-alive connection), so the pool is large.
+  std::size_t threads = 512;
+  // Connections waiting for a free thread beyond this are answered 503 and closed.
+  std::size_t max_queued_connections = 1024;
+  std::size_t max_body_bytes = 1 << 20;
+  std::chrono::seconds read_timeout{5}, write_timeout{5}, keep_alive_timeout{30};
+  std::size_t keep_alive_max_count = 1000000;
+};
+
+class HttpServer {
+ public:
+  // Keeps references to `router` and `metrics`; neither may change while serving.
+  HttpServer(HttpOptions options, const Router& router, Metrics& metrics);
+  ~HttpServer();  // after run() has returned, or without run()
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Opens the listening socket; false with the reason in `error`.
+  bool bind(std::string& error);
+  int port() const;  // the bound port, also when HttpOptions::port was 0
+  // Serves until stop(), then waits for in-flight requests to finish.
+  void run();
+  // Thread-safe and idempotent: stops accepting, closes idle connections,
+  // lets requests in progress finish. Before run(), makes run() return at once.
+  void stop();
+  // One JSON line per request, without its newline. Default: a line on stderr;
+  // an empty function logs nothing. Set before run().
+  void set_access_log(std::function<void(std::string_view line)> log);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rollcall::server

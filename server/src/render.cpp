@@ -1,0 +1,86 @@
+#include "render.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace rollcall::server {
+
+namespace {
+
+// Appends `,"name":value}` in place of the object's closing brace.
+void append_member(std::string& object, std::string_view name, std::string_view json_value) {
+  object.pop_back();
+  object += ",\"";
+  object += name;
+  object += "\":";
+  object += json_value;
+  object += '}';
+}
+
+std::string quoted(std::string_view text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+void set_etag(Response& response, std::int64_t version) {
+  response.set_header("ETag", "\"" + std::to_string(version) + "\"");
+}
+
+}  // namespace
+
+std::string member_json(const index::OrganizationMember& member, index::FieldMask fields,
+                        const index::Organization* embedded) {
+  std::string out;
+  index::encode_json(member, out, fields);
+  if (embedded != nullptr) append_member(out, "Organization", organization_json(*embedded));
+  return out;
+}
+
+std::string user_json(const index::User& user, std::optional<std::string_view> token) {
+  std::string out;
+  index::encode_json(user, out);
+  if (token) append_member(out, "Token", quoted(*token));
+  return out;
+}
+
+std::string organization_json(const index::Organization& org) {
+  std::string out;
+  index::encode_json(org, out);
+  return out;
+}
+
+void render(Response& response, const index::OrganizationMember& member, index::FieldMask fields,
+            int status) {
+  response.status = status;
+  response.body = member_json(member, fields);
+  set_etag(response, member.version);
+}
+
+void render(Response& response, const index::Organization& org, int status) {
+  response.status = status;
+  response.body = organization_json(org);
+  set_etag(response, org.version);
+}
+
+void render_message(Response& response, std::string_view message) {
+  response.status = 200;
+  response.body = "{\"Message\":" + quoted(message) + "}";
+}
+
+std::string list_envelope(const std::vector<std::string>& items, std::string_view next_page_token,
+                          std::optional<std::uint64_t> total) {
+  std::string out = "{\"Items\":[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i != 0) out += ',';
+    out += items[i];
+  }
+  out += ']';
+  if (!next_page_token.empty()) out += ",\"NextPageToken\":" + quoted(next_page_token);
+  if (total) out += ",\"TotalCount\":" + std::to_string(*total);
+  out += '}';
+  return out;
+}
+
+}  // namespace rollcall::server

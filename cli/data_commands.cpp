@@ -14,13 +14,13 @@
 
 #include "commands.hpp"
 #include "line_reader.hpp"
-#include "rollcall/index/durable_member_store.hpp"
+#include "rollcall/index/directory.hpp"
 #include "rollcall/index/json.hpp"
 
 namespace rollcall::cli {
 namespace {
 
-using index::DurableMemberStore;
+using index::Directory;
 using index::OrganizationMember;
 
 constexpr std::size_t kProgressEvery = 100000;
@@ -40,8 +40,8 @@ ends) and a snapshot is taken so that start-up is fast. Progress goes to
 stderr every 100,000 lines.
 
 The data directory is locked: the import refuses to run while a server (or
-another import or export) holds it. Users and organizations are not stored
-entities yet, so the ones the records name are not created.
+another import or export) holds it. The users (UserID, with the record's
+Username, Email, ...) and organizations the records name are created if absent.
 
 options:
   --data-dir DIR   the data directory (default ./rollcall-data; created if needed)
@@ -120,8 +120,8 @@ FilePtr open_file(const char* command, const std::string& path, const char* mode
   return file;
 }
 
-std::unique_ptr<DurableMemberStore> open_store(const char* command, const std::string& dir) {
-  auto opened = DurableMemberStore::open(dir);
+std::unique_ptr<Directory> open_store(const char* command, const std::string& dir) {
+  auto opened = Directory::open(dir);
   if (!opened) {
     std::fprintf(stderr, "rollcall %s: %s\n", command, opened.status().message().c_str());
     return nullptr;
@@ -171,12 +171,12 @@ bool read_records(std::FILE* in, Batch& batch) {
 }
 
 // False (naming the lines) when an ID repeats in the batch or is already stored.
-bool check_ids(const Batch& batch, const DurableMemberStore& store) {
+bool check_ids(const Batch& batch, const Directory& store) {
   std::vector<std::pair<index::Uuid, std::size_t>> ids;  // (ID, position in batch)
   ids.reserve(batch.records.size());
   for (std::size_t i = 0; i < batch.records.size(); ++i) {
     const index::Uuid& id = batch.records[i].organization_member_id;
-    if (store.store().find(id)) {
+    if (store.members().find(id)) {
       std::fprintf(stderr, "rollcall import: line %zu: OrganizationMemberID %s already exists\n",
                    batch.lines[i], id.to_string().c_str());
       return false;
@@ -194,9 +194,9 @@ bool check_ids(const Batch& batch, const DurableMemberStore& store) {
   return true;
 }
 
-bool write_records(Batch batch, DurableMemberStore& store) {
+bool write_records(Batch batch, Directory& store) {
   const std::size_t count = batch.records.size();
-  const auto failed = store.insert_all(std::move(batch.records), [](std::size_t n) {
+  const auto failed = store.import_members(std::move(batch.records), [](std::size_t n) {
     std::fprintf(stderr, "rollcall import: imported %zu records\n", n);
   });
   if (!failed) return true;
@@ -206,7 +206,7 @@ bool write_records(Batch batch, DurableMemberStore& store) {
   return false;
 }
 
-bool take_snapshot(const char* command, DurableMemberStore& store) {
+bool take_snapshot(const char* command, Directory& store) {
   auto snapshot = store.snapshot();
   if (snapshot) return true;
   std::fprintf(stderr, "rollcall %s: snapshot failed (the records are safe in the log): %s\n",
@@ -263,7 +263,7 @@ int export_command(std::span<const std::string_view> args) {
   if (!store) return 1;
   FilePtr out = open_file("export", options.file, "wb", stdout);
   if (!out) return 1;
-  return write_members(out.get(), store->store().all()) ? 0 : 1;
+  return write_members(out.get(), store->members().all()) ? 0 : 1;
 }
 
 }  // namespace rollcall::cli

@@ -68,8 +68,8 @@ run export --data-dir "$work/nowhere"
 check "export of a missing data directory exits 1" test "$status" -eq 1
 
 run import --help
-check "import --help says users and organizations are not created" \
-  grep -q 'Users and organizations are not stored' "$work/out"
+check "import --help says the users and organizations named are created" \
+  grep -q 'organizations the records name are created' "$work/out"
 run import --data-dir
 check "--data-dir without a value exits 2" test "$status" -eq 2
 

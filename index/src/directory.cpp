@@ -566,7 +566,7 @@ DirectoryResult<Directory::InviteOutcome> Directory::invite(const Actor& actor,
                                                        201, idempotent->render(*stored), now()}));
   }
   if (auto failed = finish_write(guard, std::move(mutations))) return *failed;
-  return InviteOutcome(state_->store.find(stored->organization_member_id));
+  return InviteOutcome(stored);
 }
 
 DirectoryResult<MemberPtr> Directory::update_member(const Actor& actor, const Uuid& organization_id,
@@ -586,10 +586,12 @@ DirectoryResult<MemberPtr> Directory::update_member(const Actor& actor, const Uu
                                             **current, &next)) {
     return *last;
   }
+  // The record as written, not a re-read: a concurrent delete may follow at once.
+  auto written = std::make_shared<const OrganizationMember>(next);
   std::vector<Mutation> mutations;
   mutations.push_back(Mutation::put(std::move(next)));
   if (auto failed = finish_write(guard, std::move(mutations))) return *failed;
-  return state_->store.find(member_id);
+  return MemberPtr(written);
 }
 
 namespace {
@@ -647,6 +649,7 @@ DirectoryResult<MemberPtr> Directory::transfer_ownership(
   std::vector<Mutation> mutations;
   OrganizationMember promoted = next_version(**target, actor);
   promoted.role = "OWNER";
+  auto written = std::make_shared<const OrganizationMember>(promoted);
   mutations.push_back(Mutation::put(std::move(promoted)));  // first: never zero owners
   if (!actor.is_admin()) {
     MemberPtr caller = state_->active_membership(*actor.user_id, organization_id);
@@ -655,7 +658,7 @@ DirectoryResult<MemberPtr> Directory::transfer_ownership(
     mutations.push_back(Mutation::put(std::move(demoted)));
   }
   if (auto failed = finish_write(guard, std::move(mutations))) return *failed;
-  return state_->store.find(member_id);
+  return MemberPtr(written);
 }
 
 DirectoryResult<Page<MemberPtr>> Directory::memberships(
@@ -703,10 +706,11 @@ DirectoryResult<MemberPtr> Directory::accept_invitation(const User& user,
   OrganizationMember accepted = next_version(*current, Actor::user(user.user_id));
   bind_user(accepted, user);
   accepted.status = "active";
+  auto written = std::make_shared<const OrganizationMember>(accepted);
   std::vector<Mutation> mutations;
   mutations.push_back(Mutation::put(std::move(accepted)));
   if (auto failed = finish_write(guard, std::move(mutations))) return *failed;
-  return state_->store.find(current->organization_member_id);
+  return MemberPtr(written);
 }
 
 DirectoryResult<std::monostate> Directory::leave(const User& user, const Uuid& organization_id) {

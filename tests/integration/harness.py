@@ -91,6 +91,7 @@ class Server:
                 if match and not ready.is_set():
                     self.port = int(match.group(1))
                     ready.set()
+            proc.stdout.close()
             ready.set()
 
         threading.Thread(target=pump, daemon=True).start()
@@ -206,11 +207,12 @@ class Client:
         finally:
             conn.close()
 
-    def raw(self, data, read_timeout=REQUEST_TIMEOUT, half_close=True):
+    def raw(self, data, read_timeout=REQUEST_TIMEOUT, half_close=False):
         """Sends bytes on a socket and answers (status, headers, body) of the
         first response. Tolerates the server closing before all was sent.
-        `half_close` shuts the sending side after the request (for requests the
-        server must refuse before reading them whole)."""
+        `half_close` shuts the sending side after the request (only for a
+        request the server could otherwise wait on: the server may then drop
+        its answer, so only tolerant checks use it)."""
         sock = socket.create_connection(("127.0.0.1", self.server.port), timeout=read_timeout)
         try:
             try:

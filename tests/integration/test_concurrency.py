@@ -216,6 +216,25 @@ class LastOwnerRaceTest(ServerTestCase):
         self.check_consistent(org)
 
 
+class PatchDeleteRaceTest(ServerTestCase):
+    """Its own server: a crash here must not take the other tests down."""
+
+    def test_patch_racing_delete_of_one_member(self):
+        owner = self.api.new_user("pd")
+        org = self.api.new_org(owner)["OrganizationID"]
+        for round_ in range(30):
+            target = self.api.invite(org, owner.token)
+            path = member_path(org, target["OrganizationMemberID"])
+            answers = run_threads(2, lambda i: self.request(
+                "DELETE", path, owner.token) if i else self.request(
+                "PATCH", path, owner.token, {"Labels": {"r": str(round_)}},
+                {"If-Match": etag(target["Version"])}))
+            delete, patch = answers[1], answers[0]
+            self.assertStatus(delete, 200, "DELETE")
+            self.assertIn(patch.status, (200, 404), patch.body)
+            self.assertError(self.request("GET", path, owner.token), 404)
+
+
 class CompareAndSwapTest(ServerTestCase):
 
     def test_twenty_patches_with_one_if_match(self):

@@ -219,6 +219,15 @@ class UpdateTest(MembersTestBase):
                     self.assertError(self.send(method, m, {field: value}), 400, field)
         self.assertEqual(self.api.member(self.org, m["OrganizationMemberID"])["Version"], 1)
 
+    def test_refused_patch_changes_nothing(self):
+        m = self.fresh(Labels={"keep": "me"})
+        for method in ("PATCH", "PUT"):
+            with self.subTest(method=method):
+                resp = self.send(method, m, {"Labels": {"new": "x"}, "Role": "ADMIN",
+                                             "Email": "other@example.test"})
+                self.assertError(resp, 400, "Email")
+        self.assertEqual(self.api.member(self.org, m["OrganizationMemberID"]), m)
+
     def test_patch_wrong_types_are_400(self):
         m = self.fresh()
         for field, value in [("Role", "KING"), ("Labels", "x"), ("RoleIDs", ["zz"]),
@@ -263,6 +272,9 @@ class UpdateTest(MembersTestBase):
         self.assertError(self.send("DELETE", m, None, if_match=None), 404)
         other = self.fresh()
         self.assertDeleted(self.send("DELETE", other, None, if_match=None))
+        bare = self.fresh()
+        self.assertError(self.send("DELETE", bare, None, if_match="2"), 412)
+        self.assertDeleted(self.send("DELETE", bare, None, if_match="1"))
 
     def test_deleted_email_can_be_invited_again(self):
         email = unique("again") + "@example.test"

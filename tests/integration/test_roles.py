@@ -306,6 +306,16 @@ class MemberScopedViewTest(ServerTestCase):
                 self.assertStatus(resp, 200)
                 self.assertEqual(resp.body["Items"], [])
 
+    def test_owner_page_token_does_not_widen_a_member_view(self):
+        query = {"limit": "1"}
+        token = self.request("GET", members_path(self.o.id), self.o.owner.token,
+                             query=query).body["NextPageToken"]
+        resp = self.get(page_token=token, limit="1000")
+        if resp.status == 200:
+            self.assertScoped(resp.body["Items"])
+        else:
+            self.assertError(resp, 400)
+
     def test_contains_searches_visible_fields(self):
         resp = self.get(contains="PLAINNAME")
         self.assertEqual(self.ids(resp.body["Items"]), [self.hidden_row["OrganizationMemberID"]])

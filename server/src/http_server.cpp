@@ -1,8 +1,6 @@
 #include "http_server.hpp"
 
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -39,16 +37,16 @@ using Clock = std::chrono::steady_clock;
 // Headers httplib adds to every request; not the client's.
 constexpr std::array<std::string_view, 4> kPseudoHeaders{"REMOTE_ADDR", "REMOTE_PORT", "LOCAL_ADDR",
                                                          "LOCAL_PORT"};
-// Longer lines in the request head are cut (see HeadLimitStream); twice the
+// Longer lines in the request head are cut (see ConnectionStream); twice the
 // request-line limit, so a line just over it still gets its 414.
-constexpr std::size_t kLineCut = 2 * CPPHTTPLIB_REQUEST_URI_MAX_LENGTH;
+constexpr std::size_t kLineCut = std::size_t{2} * CPPHTTPLIB_REQUEST_URI_MAX_LENGTH;
 constexpr std::size_t kLoggedPathBytes = 256;
 // After answering without reading the whole request, how long to drain what the
 // client still sends, so that closing does not reset the connection before the
 // client has read the answer.
 constexpr auto kLinger = std::chrono::seconds(1);
 
-class HeadLimitStream;
+class ConnectionStream;
 
 // What httplib's callbacks for one request share. httplib calls all of them
 // (pre-routing, handler, post-routing, logger) from Server::process_request on
@@ -56,7 +54,7 @@ class HeadLimitStream;
 // request in progress reaches them.
 struct Exchange {
   Clock::time_point start = Clock::now();
-  HeadLimitStream* stream = nullptr;
+  ConnectionStream* stream = nullptr;
   std::string request_id;
   std::string path;  // decoded, before the rewrite to "/"
   Fields query;
@@ -74,35 +72,92 @@ thread_local Exchange* t_exchange = nullptr;
 // to process_and_close_socket (see WorkerPool).
 thread_local bool t_overloaded = false;
 
-// Reads from the socket, but in the request head (until end_head()) ends every
-// line at kLineCut bytes: httplib 0.11.4 buffers a whole line before checking
-// its length, so an endless line would grow memory. The cut looks like EOF, so
+// The connection's socket as httplib reads and writes it, in place of
+// httplib's SocketStream, which httplib makes anew for each request: its read
+// buffer then loses the start of a pipelined next request. Timeouts come from
+// SO_RCVTIMEO / SO_SNDTIMEO, which httplib sets on accepted sockets.
+// In the request head (from begin_head() to end_head()) every line ends at
+// kLineCut bytes: httplib 0.11.4 buffers a whole line before checking its
+// length, so an endless line would grow memory. The cut looks like EOF, so
 // httplib answers 414 (request line) or 400 (header).
-class HeadLimitStream final : public httplib::Stream {
+class ConnectionStream final : public httplib::Stream {
  public:
-  explicit HeadLimitStream(httplib::Stream& socket) : socket_(socket) {}
+  explicit ConnectionStream(socket_t sock) : sock_(sock) {
+    httplib::detail::get_remote_ip_and_port(sock, remote_ip_, remote_port_);
+    httplib::detail::get_local_ip_and_port(sock, local_ip_, local_port_);
+  }
+
+  bool has_buffered_data() const { return begin_ < end_; }
+  void begin_head() {
+    in_head_ = true;
+    line_ = 0;
+  }
   void end_head() { in_head_ = false; }
 
-  bool is_readable() const override { return socket_.is_readable(); }
-  bool is_writable() const override { return socket_.is_writable(); }
+  bool is_readable() const override {
+    pollfd readable{sock_, POLLIN, 0};
+    return has_buffered_data() || ::poll(&readable, 1, 0) > 0;
+  }
+  bool is_writable() const override {
+    pollfd writable{sock_, POLLOUT, 0};
+    return ::poll(&writable, 1, 0) > 0;
+  }
   ssize_t read(char* ptr, size_t size) override {
-    if (!in_head_) return socket_.read(ptr, size);
-    if (line_ >= kLineCut) return 0;
-    const ssize_t n = socket_.read(ptr, std::min(size, kLineCut - line_));
-    for (ssize_t i = 0; i < n; ++i) line_ = ptr[i] == '\n' ? 0 : line_ + 1;
+    if (in_head_) {
+      if (line_ >= kLineCut) return 0;
+      size = std::min(size, kLineCut - line_);
+    }
+    const ssize_t n = read_some(ptr, size);
+    for (ssize_t i = 0; in_head_ && i < n; ++i) line_ = ptr[i] == '\n' ? 0 : line_ + 1;
     return n;
   }
-  ssize_t write(const char* ptr, size_t size) override { return socket_.write(ptr, size); }
+  ssize_t write(const char* ptr, size_t size) override {
+    ssize_t n = 0;
+    do {
+      n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    return n;
+  }
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    socket_.get_remote_ip_and_port(ip, port);
+    ip = remote_ip_;
+    port = remote_port_;
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    socket_.get_local_ip_and_port(ip, port);
+    ip = local_ip_;
+    port = local_port_;
   }
-  socket_t socket() const override { return socket_.socket(); }
+  socket_t socket() const override { return sock_; }
 
  private:
-  httplib::Stream& socket_;
+  ssize_t read_some(char* ptr, size_t size) {
+    if (!has_buffered_data()) {
+      if (size >= buffer_.size()) return receive(ptr, size);
+      const ssize_t n = receive(buffer_.data(), buffer_.size());
+      if (n <= 0) return n;
+      begin_ = 0;
+      end_ = static_cast<std::size_t>(n);
+    }
+    const std::size_t n = std::min(size, end_ - begin_);
+    std::memcpy(ptr, buffer_.data() + begin_, n);
+    begin_ += n;
+    return static_cast<ssize_t>(n);
+  }
+  ssize_t receive(char* ptr, size_t size) const {
+    ssize_t n = 0;
+    do {
+      n = ::recv(sock_, ptr, size, 0);
+    } while (n < 0 && errno == EINTR);
+    return n;
+  }
+
+  socket_t sock_;
+  std::string remote_ip_;
+  std::string local_ip_;
+  int remote_port_ = 0;
+  int local_port_ = 0;
+  std::array<char, 4096> buffer_{};
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
   bool in_head_ = true;
   std::size_t line_ = 0;
 };
@@ -317,30 +372,34 @@ std::string access_line(const Outcome& o) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
+// A streamed body as httplib's chunked content provider: calls `stream` once.
+httplib::ContentProviderWithoutLength chunked(std::function<void(const ChunkSink&)> stream) {
+  return [stream = std::move(stream)](std::size_t, httplib::DataSink& sink) {
+    Exchange& ex = *t_exchange;
+    const ChunkSink chunk = [&](std::string_view data) {
+      if (data.empty()) return true;  // httplib takes an empty write for the end
+      if (!sink.write(data.data(), data.size())) return false;
+      ex.streamed_bytes += data.size();
+      return true;
+    };
+    try {
+      stream(chunk);
+    } catch (...) {
+      ex.error = describe(std::current_exception());
+      return false;  // the connection closes: the client sees a cut body
+    }
+    sink.done();
+    return true;
+  };
+}
+
 // Our Response into httplib's.
 void send(Response&& ours, httplib::Response& res) {
   res.status = ours.status;
   for (const auto& [name, value] : ours.headers) res.set_header(name, value);
   if (ours.stream) {
     t_exchange->streaming = true;
-    res.set_chunked_content_provider(
-        ours.content_type, [stream = std::move(ours.stream)](std::size_t, httplib::DataSink& sink) {
-          Exchange& ex = *t_exchange;
-          const ChunkSink chunk = [&](std::string_view data) {
-            if (data.empty()) return true;  // an empty chunk would end the body
-            if (!sink.write(data.data(), data.size())) return false;
-            ex.streamed_bytes += data.size();
-            return true;
-          };
-          try {
-            stream(chunk);
-          } catch (...) {
-            ex.error = describe(std::current_exception());
-            return false;  // the connection is closed: the client sees a cut body
-          }
-          sink.done();
-          return true;
-        });
+    res.set_chunked_content_provider(ours.content_type, chunked(std::move(ours.stream)));
   } else if (!ours.body.empty()) {
     res.body = std::move(ours.body);
     res.set_header("Content-Type", ours.content_type);
@@ -565,7 +624,9 @@ class HttpServer::Impl final : public httplib::Server {
     if (length && *length > options_.max_body_bytes) {
       return {413, "request body over " + std::to_string(options_.max_body_bytes) + " bytes"};
     }
-    if (req.is_multipart_form_data()) return {415, "multipart bodies are not accepted"};
+    if (httplib::detail::expect_content(req) && req.is_multipart_form_data()) {
+      return {415, "multipart bodies are not accepted"};  // httplib would parse them
+    }
     if (match.pattern == nullptr) {
       return {404, "no route " + req.method + " " + printable_utf8(req.path, kLoggedPathBytes)};
     }
@@ -650,22 +711,22 @@ class HttpServer::Impl final : public httplib::Server {
   // Replaces httplib's loop over the requests of a connection, to add: the 503
   // for connections the pool has no room for, an idle wait that stop() ends at
   // once (httplib polls every 10 ms until the keep-alive timeout), the read
-  // timeout instead of the keep-alive one before the first request, the
-  // head-size guard, and a lingering close after a request read only in part.
+  // timeout instead of the keep-alive one before the first request, one
+  // ConnectionStream for all requests, and a lingering close after a request
+  // read only in part.
   bool process_and_close_socket(socket_t sock) override {
     if (t_overloaded || stopping_) {
       refuse_connection(sock, stopping_ ? "shutting down" : "server busy");
       return false;
     }
-    const int yes = 1;
-    ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
+    ConnectionStream stream(sock);
     bool linger = false;
     bool open = true;
     auto wait = options_.read_timeout;
     for (std::size_t left = keep_alive_max_count_; open && left > 0 && !stopping_; --left) {
-      if (!wait_readable(sock, wait)) break;
+      if (!stream.has_buffered_data() && !wait_readable(sock, wait)) break;
       wait = options_.keep_alive_timeout;
-      open = serve_one(sock, left == 1, linger);
+      open = serve_one(stream, left == 1, linger);
     }
     if (linger) {
       linger_and_close(sock);
@@ -676,10 +737,8 @@ class HttpServer::Impl final : public httplib::Server {
   }
 
   // Serves one request; false when the connection must close.
-  bool serve_one(socket_t sock, bool last, bool& linger) {
-    httplib::detail::SocketStream socket_stream(sock, read_timeout_sec_, read_timeout_usec_,
-                                                write_timeout_sec_, write_timeout_usec_);
-    HeadLimitStream stream(socket_stream);
+  bool serve_one(ConnectionStream& stream, bool last, bool& linger) {
+    stream.begin_head();
     Exchange ex;
     ex.stream = &stream;
     t_exchange = &ex;

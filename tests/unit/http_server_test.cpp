@@ -52,9 +52,12 @@ class Gate {
 // What the echo handler saw, one "name=value" per line.
 std::string describe(const Request& req) {
   std::string out = "method=" + req.method + "\npath=" + req.path + "\n";
-  for (const std::string& param : req.params)
+  for (const std::string& param : req.params) {
     out += "param_size=" + std::to_string(param.size()) + "\n";
-  for (const auto& [name, value] : req.query) out += "query:" + name + "=" + value + "\n";
+  }
+  for (const auto& [name, value] : req.query) {
+    out.append("query:").append(name).append("=").append(value).append("\n");
+  }
   out += "body=" + req.body + "\n";
   out += "remote_addr_header=" + std::to_string(req.has_header("REMOTE_ADDR")) + "\n";
   out += "request_id=" + req.request_id + "\n";
@@ -282,7 +285,7 @@ TEST_F(HttpServerTest, ContentLengthOverTheLimitIs413WithoutReadingTheBody) {
   EXPECT_EQ(header_of(response, "Connection"), "close");
   EXPECT_TRUE(is_generated_id(header_of(response, "X-Request-Id")));
   // A client that sends the whole body anyway gets the answer too.
-  const auto res = client().Post("/echo", std::string(64 * 1024, 'x'), "application/json");
+  const auto res = client().Post("/echo", std::string(65536, 'x'), "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 413);
   EXPECT_EQ(echo_calls_, 0);
@@ -475,6 +478,20 @@ TEST_F(HttpServerTest, KeepsConnectionsAlive) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->get_header_value("Connection"), "");
   EXPECT_EQ(keep_alive.Get("/hello")->status, 200);
+}
+
+TEST_F(HttpServerTest, AnswersPipelinedRequests) {
+  start();
+  const std::string response =
+      raw_exchange(server_->port(),
+                   "GET /echo/1 HTTP/1.1\r\n\r\nGET /hello HTTP/1.1\r\n\r\nGET /echo/3 HTTP/1.1\r\n"
+                   "Connection: close\r\n\r\n");
+  std::size_t answers = 0;
+  for (auto at = response.find("HTTP/1.1 200 OK"); at != std::string::npos;
+       at = response.find("HTTP/1.1 200 OK", at + 1)) {
+    ++answers;
+  }
+  EXPECT_EQ(answers, 3U) << response;
 }
 
 TEST_F(HttpServerTest, StopLetsARunningRequestFinish) {

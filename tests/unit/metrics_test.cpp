@@ -118,6 +118,7 @@ TEST(MetricsTest, ConcurrentObservationsAllCount) {
   constexpr int kThreads = 8;
   constexpr int kEach = 2000;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&metrics, t] {
       for (int i = 0; i < kEach; ++i) {

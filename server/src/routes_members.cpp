@@ -140,31 +140,42 @@ Result change(Directory& directory, const Caller& caller, const Request& request
   return std::nullopt;
 }
 
-Result remove(Directory& directory, const Caller& caller, const Request& request,
-              Response& response) {
+// The membership a DELETE or transfer names, with its optional If-Match.
+struct Target {
+  index::Uuid organization_id;
+  index::Uuid member_id;
+  std::optional<std::int64_t> version;
+};
+
+Outcome<Target> target_of(const Request& request) {
   auto org = uuid_param(request, 0, "Organization");
   if (!org) return org.error();
   auto id = uuid_param(request, 1, "OrganizationMember");
   if (!id) return id.error();
   auto version = if_match(request, false);
   if (!version) return version.error();
-  auto removed = directory.remove_member(caller.actor, *org, *id, *version);
+  return Target{*org, *id, *version};
+}
+
+Result remove(Directory& directory, const Caller& caller, const Request& request,
+              Response& response) {
+  auto target = target_of(request);
+  if (!target) return target.error();
+  auto removed = directory.remove_member(caller.actor, target->organization_id, target->member_id,
+                                         target->version);
   if (!removed) return from_store(removed.error());
-  render_message(response, "OrganizationMember " + id->to_string() + " removed");
+  render_message(response, "OrganizationMember " + target->member_id.to_string() + " removed");
   return std::nullopt;
 }
 
 Result transfer(Directory& directory, const Caller& caller, const Request& request,
                 Response& response) {
-  auto org = uuid_param(request, 0, "Organization");
-  if (!org) return org.error();
-  auto id = uuid_param(request, 1, "OrganizationMember");
-  if (!id) return id.error();
-  auto version = if_match(request, false);
-  if (!version) return version.error();
-  auto target = directory.transfer_ownership(caller.actor, *org, *id, *version);
-  if (!target) return from_store(target.error());
-  render(response, **target);
+  auto target = target_of(request);
+  if (!target) return target.error();
+  auto owner = directory.transfer_ownership(caller.actor, target->organization_id,
+                                            target->member_id, target->version);
+  if (!owner) return from_store(owner.error());
+  render(response, **owner);
   return std::nullopt;
 }
 

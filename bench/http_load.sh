@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # HTTP load test of `rollcall serve` with wrk: the /healthz ceiling, indexed and
-# scanning member lists, and a 95% read / 5% write mix, at several connection
-# counts. Prints a table (req/s, p50, p99, non-2xx, socket errors) and checks
+# scanning member lists, a space-member list, a saved-filter list, and a 95%
+# read / 5% write mix, at several connection counts. Prints a table (req/s, p50, p99, non-2xx, socket errors) and checks
 # the targets at 64 connections: indexed limit=10 >= 0.50 x healthz req/s,
 # indexed limit=100 >= 0.15 x healthz, their p99 <= 10 ms; and 256 connections
 # without errors.
@@ -11,8 +11,8 @@
 #   ROLLCALL_BINARY  default: build/cli/rollcall next to this script's repo. It is
 #                    started as `serve --demo` on a free 127.0.0.1 port with a fresh
 #                    data directory and a random admin token, and stopped at exit.
-#   --duration       per wrk run (wrk syntax: 10s, 1m); 5 scenarios x connection
-#                    counts runs, so the default 15s takes about 4 minutes.
+#   --duration       per wrk run (wrk syntax: 10s, 1m); 7 scenarios x connection
+#                    counts runs, so the default 15s takes about 6 minutes.
 #   --connections    comma-separated connection counts (wrk -t2, fewer threads
 #                    than connections never).
 #   --results FILE   also write one JSON object per run (scenario, connections and
@@ -156,6 +156,39 @@ print(best[0])
 PY
 ) || die "could not find the demo organization"
 
+# A space of that organization with members, and its saved filter "admins"
+# (--demo makes both; a server without them gets them now).
+space=$(python3 - "$url" "$admin_token" "$org" <<'PY'
+import json, sys, urllib.error, urllib.request
+url, token, org = sys.argv[1:4]
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+def call(method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url + path, data=data, method=method, headers={
+        "Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    try:
+        with opener.open(req, timeout=60) as resp:
+            return json.load(resp)
+    except urllib.error.HTTPError as e:
+        if method == "POST" and e.code == 409:
+            return None
+        sys.exit(f"http_load: {method} {path} answered {e.code}: {e.read()[:300].decode(errors='replace')}")
+    except (OSError, ValueError) as e:
+        sys.exit(f"http_load: {method} {path}: {e}")
+base = f"/organization/{org}"
+spaces = call("GET", base + "/space?limit=1000")["Items"]
+space = next((s for s in spaces if s["Slug"] == "platform"), spaces[0] if spaces else None)
+if space is None:
+    space = call("POST", base + "/space", {"DisplayName": "Load", "Slug": "load"})
+    members = call("GET", base + "/organization_member?limit=50&where=Status%20%3D%20%27active%27")
+    for m in members["Items"]:
+        call("POST", f"/space/{space['SpaceID']}/space_member", {"Email": m["Email"]})
+call("POST", base + "/filter", {"Slug": "admins", "Where": "Role = 'ADMIN'"})
+print(f"space {space['SpaceID']} ({space['Slug']!r})", file=sys.stderr)
+print(space["SpaceID"])
+PY
+) || die "could not find or make a space and the saved filter"
+
 enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
 members=/organization/$org/organization_member
 indexed_where=$(enc "Role = 'ADMIN'")
@@ -163,21 +196,27 @@ scan_where=$(enc "DisplayName ILIKE '%ström%'")
 run_tag=$(python3 -c 'import secrets; print(secrets.token_hex(4))')
 
 # scenario name, its label in the table, the path it loads, its wrk script.
-scenarios=(healthz indexed10 indexed100 scan100 mix)
+scenarios=(healthz indexed10 indexed100 scan100 space100 filter10 mix)
 declare -A label=(
   [healthz]="GET /healthz"
   [indexed10]="indexed where, limit=10"
   [indexed100]="indexed where, limit=100"
   [scan100]="scanning ILIKE, limit=100"
-  [mix]="95% indexed10 + 5% invite"
+  [space100]="space members, limit=100"
+  [filter10]="saved filter, limit=10"
+  [mix]="95% reads + 5% invite"
 )
 declare -A path=(
   [healthz]=/healthz
   [indexed10]="$members?limit=10&where=$indexed_where"
   [indexed100]="$members?limit=100&where=$indexed_where"
   [scan100]="$members?limit=100&where=$scan_where"
+  [space100]="/space/$space/space_member?limit=100"
+  [filter10]="$members?limit=10&filter=admins"
   [mix]="$members?limit=10&where=$indexed_where"
 )
+# The mix's reads take turns: indexed member list, space members, saved filter.
+mix_reads="${path[indexed10]}|/space/$space/space_member?limit=10|${path[filter10]}"
 
 # Each scenario must work before it is measured.
 for s in "${scenarios[@]}"; do
@@ -195,6 +234,7 @@ run_wrk() {  # scenario connections duration [record]
   ((c >= threads)) || threads=$c
   [[ $s == mix ]] && script=$lua_dir/mix.lua
   out=$(HTTP_LOAD_TOKEN=$admin_token HTTP_LOAD_READ_PATH=${path[$s]} HTTP_LOAD_WRITE_PATH=$members \
+    HTTP_LOAD_READ_PATHS=$mix_reads \
     HTTP_LOAD_RUN=$run_tag-$c wrk -t"$threads" -c"$c" -d"$d" --timeout 2s -s "$script" \
     "$url${path[$s]}" 2>&1) || { echo "$out" >&2; die "wrk failed ($s, $c connections)"; }
   [[ $record == yes ]] || return 0
@@ -222,7 +262,8 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
 labels = {"healthz": "GET /healthz", "indexed10": "indexed where, limit=10",
           "indexed100": "indexed where, limit=100", "scan100": "scanning ILIKE, limit=100",
-          "mix": "95% indexed10 + 5% invite"}
+          "space100": "space members, limit=100", "filter10": "saved filter, limit=10",
+          "mix": "95% reads + 5% invite"}
 def sock(r): return r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["timeouts"]
 print(f"{'scenario':<27}{'conns':>6}{'req/s':>11}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}{'sock err':>9}")
 for r in rows:

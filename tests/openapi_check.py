@@ -3,10 +3,11 @@
 
 usage: python3 tests/openapi_check.py server/openapi.json
 
-Asserts: the file is JSON with openapi == "3.1.0"; every route of part 1 of the
-API is there with its methods; every "$ref" resolves inside the document; every
+Asserts: the file is JSON with openapi == "3.1.0"; every route of the API is
+there with its methods; every "$ref" resolves inside the document; every
 operation has a unique operationId and answers X-Request-Id on every response;
-the ops routes need no token. Prints "N passed, N failed" and exits non-zero on
+every POST that creates (answers 201) takes Idempotency-Key; the ops routes
+need no token. Prints "N passed, N failed" and exits non-zero on
 any failure.
 """
 import json
@@ -24,6 +25,15 @@ ROUTES = {
     "/organization/{org}/organization_member/{id}/transfer_ownership": {"post"},
     "/me/memberships": {"get"},
     "/me/memberships/{org}": {"get", "post", "delete"},
+    "/organization/{org}/space": {"get", "post"},
+    "/organization/{org}/space/{space}": {"get"},
+    "/space/{space}/space_member": {"get", "post"},
+    "/space/{space}/space_member/{id}": {"get", "patch", "put", "delete"},
+    "/organization/{org}/space_member": {"get"},
+    "/organization/{org}/space_member/{id}": {"get"},
+    "/organization/{org}/filter": {"get", "post"},
+    "/organization/{org}/filter/{id}": {"get", "patch", "put", "delete"},
+    "/where/explain": {"get"},
     "/healthz": {"get"},
     "/metrics": {"get"},
     "/openapi.json": {"get"},
@@ -117,6 +127,10 @@ def main(argv):
             check(op_id is not None, f"{name}: no operationId")
             check(op_id not in op_ids, f"{name}: operationId {op_id} also on {op_ids.get(op_id)}")
             op_ids[op_id] = name
+            if method == "post" and "201" in op.get("responses", {}):
+                params = [p.get("$ref", "") for p in op.get("parameters", [])]
+                check("#/components/parameters/IdempotencyKey" in params,
+                      f"{name}: creates but takes no Idempotency-Key")
             if path in PUBLIC:
                 check(op.get("security") == [], f"{name}: should have security: []")
             for status, resp in op.get("responses", {}).items():

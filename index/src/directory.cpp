@@ -12,31 +12,30 @@
 #include <unordered_map>
 
 #include "directory_mutation.hpp"
+#include "directory_state.hpp"
 #include "member_indexes.hpp"
 #include "membership_rules.hpp"
 #include "page_token.hpp"
 #include "rollcall/index/data_dir_lock.hpp"
 #include "rollcall/index/snapshot.hpp"
 #include "rollcall/index/wal.hpp"
+#include "small_page.hpp"
 
 namespace rollcall::index {
 
+using detail::error;
+using detail::Hash;
+using detail::hash_key;
 using detail::Mutation;
+using detail::not_found;
+using detail::now;
+using detail::random_token;
+using detail::random_uuid;
 using persist::EntityType;
 using persist::Result;
 using persist::Status;
 
 namespace {
-
-using Hash = std::array<std::uint8_t, 32>;
-
-StoreError error(StoreErrorCode code, std::string message) {
-  return StoreError{code, std::move(message)};
-}
-
-StoreError not_found(std::string_view what, const Uuid& id) {
-  return error(StoreErrorCode::kNotFound, std::string(what) + " " + id.to_string() + " not found");
-}
 
 Hash sha256(std::string_view text) {
   Hash out{};
@@ -44,7 +43,53 @@ Hash sha256(std::string_view text) {
   return out;
 }
 
-std::string hash_key(const Hash& hash) { return {hash.begin(), hash.end()}; }
+void apply_settings(OrganizationMember& member, MemberSettings settings) {
+  std::sort(settings.labels.begin(), settings.labels.end());
+  member.role = std::move(settings.role);
+  member.labels = std::move(settings.labels);
+  member.role_ids = std::move(settings.role_ids);
+  member.required_sso_auth = settings.required_sso_auth;
+  member.required_mfa_auth = settings.required_mfa_auth;
+}
+
+// The user fields a membership copies from its user, both ways.
+template <class From, class To>
+void copy_profile(const From& from, To& to) {
+  to.username = from.username;
+  to.email = from.email;
+  to.display_name = from.display_name;
+  to.slug = from.slug;
+  to.external_id = from.external_id;
+  to.profile_picture_url = from.profile_picture_url;
+}
+
+void bind_user(OrganizationMember& member, const User& user) {
+  member.user_id = user.user_id;
+  copy_profile(user, member);
+}
+
+// The user an imported membership names.
+User user_of(const OrganizationMember& member) {
+  User user;
+  user.user_id = *member.user_id;
+  copy_profile(member, user);
+  user.created_at = user.updated_at = member.created_at;
+  return user;
+}
+
+}  // namespace
+
+namespace detail {
+
+StoreError error(StoreErrorCode code, std::string message) {
+  return StoreError{code, std::move(message)};
+}
+
+StoreError not_found(std::string_view what, const Uuid& id) {
+  std::string message(what);
+  message.append(" ").append(id.to_string()).append(" not found");
+  return error(StoreErrorCode::kNotFound, std::move(message));
+}
 
 Uuid random_uuid() {
   Uuid id;
@@ -54,7 +99,11 @@ Uuid random_uuid() {
   return id;
 }
 
-// 256 random bits as 64 hex digits after a recognizable prefix.
+Timestamp now() {
+  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  return Timestamp{std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count()};
+}
+
 std::string random_token() {
   std::array<unsigned char, 32> bytes{};
   RAND_bytes(bytes.data(), static_cast<int>(bytes.size()));
@@ -67,86 +116,7 @@ std::string random_token() {
   return token;
 }
 
-Timestamp now() {
-  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
-  return Timestamp{std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count()};
-}
-
-void apply_settings(OrganizationMember& member, MemberSettings settings) {
-  std::sort(settings.labels.begin(), settings.labels.end());
-  member.role = std::move(settings.role);
-  member.labels = std::move(settings.labels);
-  member.role_ids = std::move(settings.role_ids);
-  member.required_sso_auth = settings.required_sso_auth;
-  member.required_mfa_auth = settings.required_mfa_auth;
-}
-
-void bind_user(OrganizationMember& member, const User& user) {
-  member.user_id = user.user_id;
-  member.username = user.username;
-  member.email = user.email;
-  member.display_name = user.display_name;
-  member.slug = user.slug;
-  member.external_id = user.external_id;
-  member.profile_picture_url = user.profile_picture_url;
-}
-
-// The next change of a record: Version +1, UpdatedAt/By.
-OrganizationMember next_version(const OrganizationMember& current, const Actor& actor) {
-  OrganizationMember next = current;
-  next.version = current.version + 1;
-  next.updated_at = std::max(now(), current.updated_at);
-  next.updated_by = actor.user_id;
-  return next;
-}
-
-// Small lists (organizations, a user's memberships) page by (CreatedAt, ID)
-// with the store's token format: the cursor is the last item's key.
-std::string cursor_of(Timestamp created_at, const Uuid& id) {
-  std::string cursor(sizeof(created_at.micros) + id.bytes.size(), '\0');
-  std::memcpy(cursor.data(), &created_at.micros, sizeof(created_at.micros));
-  std::memcpy(cursor.data() + sizeof(created_at.micros), id.bytes.data(), id.bytes.size());
-  return cursor;
-}
-
-std::optional<std::pair<Timestamp, Uuid>> key_of_cursor(const std::string& cursor) {
-  Timestamp created;
-  Uuid id;
-  if (cursor.size() != sizeof(created.micros) + id.bytes.size()) return std::nullopt;
-  std::memcpy(&created.micros, cursor.data(), sizeof(created.micros));
-  std::memcpy(id.bytes.data(), cursor.data() + sizeof(created.micros), id.bytes.size());
-  return std::pair(created, id);
-}
-
-template <class T, class KeyOf>
-DirectoryResult<Page<T>> page_of(std::vector<T> items, const PageRequest& request,
-                                 std::string_view token_key, std::uint64_t query_hash,
-                                 KeyOf key_of) {
-  std::sort(items.begin(), items.end(),
-            [&](const T& a, const T& b) { return key_of(a) < key_of(b); });
-  if (request.reverse) std::reverse(items.begin(), items.end());
-  auto begin = items.begin();
-  if (!request.page_token.empty()) {
-    auto cursor = detail::open_page_token(token_key, query_hash, request.page_token);
-    auto after = cursor ? key_of_cursor(*cursor) : std::nullopt;
-    if (!after) return error(StoreErrorCode::kBadRequest, "page_token is not valid for this query");
-    begin = std::find_if(items.begin(), items.end(), [&](const T& item) {
-      return request.reverse ? key_of(item) < *after : *after < key_of(item);
-    });
-  }
-  Page<T> page;
-  page.total = items.size();
-  const auto left = static_cast<std::size_t>(items.end() - begin);
-  const auto end = begin + static_cast<std::ptrdiff_t>(std::min(left, request.limit));
-  page.items.assign(std::make_move_iterator(begin), std::make_move_iterator(end));
-  if (end != items.end() && !page.items.empty()) {
-    const auto [created, id] = key_of(page.items.back());
-    page.next_page_token = detail::seal_page_token(token_key, query_hash, cursor_of(created, id));
-  }
-  return page;
-}
-
-}  // namespace
+}  // namespace detail
 
 std::string fold_email(std::string_view email) {
   std::string folded(email);
@@ -155,146 +125,6 @@ std::string fold_email(std::string_view email) {
   }
   return folded;
 }
-
-struct Directory::State {
-  State(std::string dir, DirectoryOptions options, persist::DataDirLock lock)
-      : dir(std::move(dir)),
-        options(std::move(options)),
-        lock(std::move(lock)),
-        token_key(this->options.token_key.empty() ? random_token() : this->options.token_key),
-        store(token_key) {}
-
-  // --- in-memory tables; `tables` guards all but the store -----------------
-  void apply(Mutation&& mutation) {
-    if (mutation.entity == EntityType::kOrganizationMember) return apply_member(mutation);
-    std::unique_lock guard(tables);
-    if (!mutation.upsert) {
-      if (mutation.entity == EntityType::kUser) erase_user(mutation.id);
-      if (mutation.entity == EntityType::kOrganization) organizations.erase(mutation.id);
-      return;
-    }
-    std::visit([this](auto&& record) { put(std::move(record)); }, std::move(*mutation.upsert));
-  }
-
-  void put(User&& user) {
-    erase_user(user.user_id);
-    users_by_username[user.username] = user.user_id;
-    users_by_email[fold_email(user.email)] = user.user_id;
-    users[user.user_id] = std::move(user);
-  }
-  void erase_user(const Uuid& id) {
-    auto found = users.find(id);
-    if (found == users.end()) return;
-    users_by_username.erase(found->second.username);
-    users_by_email.erase(fold_email(found->second.email));
-    users.erase(found);
-  }
-  void put(Organization&& org) { organizations[org.organization_id] = std::move(org); }
-  void put(AccessToken&& token) { tokens[hash_key(token.hash)] = token; }
-  void put(IdempotencyEntry&& entry) { answers[entry.scope] = std::move(entry); }
-  void put(OrganizationMember&& /*member*/) {}  // see apply_member
-
-  void apply_member(Mutation& mutation) {
-    const Uuid id = mutation.upsert
-                        ? std::get<OrganizationMember>(*mutation.upsert).organization_member_id
-                        : mutation.id;
-    std::unique_lock guard(tables);
-    if (MemberPtr before = store.find(id)) unlist_email(*before);
-    if (!mutation.upsert) {
-      store.restore_erase(id);
-      return;
-    }
-    auto& member = std::get<OrganizationMember>(*mutation.upsert);
-    members_by_email[fold_email(member.email)].push_back(id);
-    store.restore(std::move(member));
-  }
-  void unlist_email(const OrganizationMember& member) {
-    auto found = members_by_email.find(fold_email(member.email));
-    if (found == members_by_email.end()) return;
-    std::erase(found->second, member.organization_member_id);
-    if (found->second.empty()) members_by_email.erase(found);
-  }
-
-  // --- reads under `tables` -------------------------------------------------
-  std::vector<MemberPtr> members_with_email(std::string_view email) const {
-    std::vector<MemberPtr> out;
-    auto found = members_by_email.find(fold_email(email));
-    if (found == members_by_email.end()) return out;
-    for (const Uuid& id : found->second) {
-      if (MemberPtr member = store.find(id)) out.push_back(std::move(member));
-    }
-    return out;
-  }
-
-  MemberPtr active_membership(const Uuid& user_id, const Uuid& org) const {
-    for (MemberPtr& member : store.find_by_user(user_id)) {
-      if (member->organization_id == org && member->status == "active") return member;
-    }
-    return nullptr;
-  }
-
-  Standing standing_locked(const Actor& actor, const Uuid& org) const {
-    if (!organizations.contains(org)) return Standing::kNone;
-    if (actor.is_admin()) return Standing::kServerAdmin;
-    MemberPtr member = active_membership(*actor.user_id, org);
-    if (!member) return Standing::kNone;
-    if (member->role == "OWNER") return Standing::kOwner;
-    return member->role == "ADMIN" ? Standing::kAdmin : Standing::kMember;
-  }
-
-  // The member `id` of `org` as the caller may see it.
-  DirectoryResult<MemberPtr> visible_member(const Uuid& org, const Uuid& id) const {
-    MemberPtr member = store.find(id);
-    if (!member || member->organization_id != org) return not_found("OrganizationMember", id);
-    return member;
-  }
-
-  // --- writes ---------------------------------------------------------------
-  // Logs and applies `mutations` (caller holds `writer`); the sequence to wait for.
-  DirectoryResult<std::uint64_t> commit(std::vector<Mutation> mutations) {
-    auto sequence = wal->append(detail::encode_mutations(mutations));
-    if (!sequence) {
-      return error(StoreErrorCode::kUnavailable,
-                   "write-ahead log refused the write: " + sequence.status().message());
-    }
-    for (Mutation& mutation : mutations) apply(std::move(mutation));
-    ++writes_since_snapshot;
-    return *sequence;
-  }
-
-  std::optional<StoreError> durable(std::uint64_t sequence) {
-    if (Status synced = wal->wait_durable(sequence); !synced) {
-      return error(StoreErrorCode::kUnavailable,
-                   "write-ahead log failed to sync: " + synced.message());
-    }
-    return std::nullopt;
-  }
-
-  std::string dir;
-  DirectoryOptions options;
-  persist::DataDirLock lock;
-  std::string token_key;
-  OrganizationMemberStore store;
-  std::optional<persist::Wal> wal;
-  Recovery recovery;
-
-  std::mutex writer;  // one write at a time: rules, log append and apply
-  mutable std::shared_mutex tables;
-  std::map<Uuid, User> users;
-  std::unordered_map<std::string, Uuid> users_by_username;
-  std::unordered_map<std::string, Uuid> users_by_email;
-  std::unordered_map<std::string, AccessToken> tokens;  // by SHA-256
-  std::map<Uuid, Organization> organizations;
-  std::unordered_map<std::string, std::vector<Uuid>> members_by_email;  // folded
-  std::unordered_map<std::string, IdempotencyEntry> answers;            // by scope
-  std::uint64_t writes_since_snapshot = 0;
-
-  std::mutex snapshot_mutex;
-  std::mutex background_mutex;
-  Status background_status;
-  std::optional<persist::SnapshotInfo> last_snapshot;
-  std::future<Status> background;  // last: joined before the rest goes
-};
 
 namespace {
 
@@ -305,9 +135,9 @@ class DirectorySink : public persist::SnapshotSink {
   explicit DirectorySink(Apply apply) : apply_(std::move(apply)) {}
 
   Status add(OrganizationMember&& record) override { return put(std::move(record)); }
-  Status add(SpaceMember&& /*record*/) override {
-    return Status::error("the snapshot holds SpaceMember records, which this version cannot load");
-  }
+  Status add(SpaceMember&& record) override { return put(std::move(record)); }
+  Status add(Space&& record) override { return put(std::move(record)); }
+  Status add(Filter&& record) override { return put(std::move(record)); }
   Status add(User&& record) override { return put(std::move(record)); }
   Status add(Organization&& record) override { return put(std::move(record)); }
   Status add(AccessToken&& record) override { return put(std::move(record)); }
@@ -354,6 +184,8 @@ Result<std::unique_ptr<Directory>> Directory::open(const std::string& data_dir,
   recovery.replayed = wal->recovery().replayed;
   recovery.damage = wal->recovery().damage;
   state->wal.emplace(std::move(*wal));
+  state->store.forget_history();  // no walk has seen the recovered writes
+  state->space_store.forget_history();
   return std::unique_ptr<Directory>(new Directory(std::move(state)));
 }
 
@@ -375,11 +207,13 @@ std::optional<StoreError> Directory::finish_write(std::unique_lock<std::mutex>& 
   return state_->durable(*committed);
 }
 
-DirectoryResult<CreatedUser> Directory::create_user(NewUser input) {
+DirectoryResult<Created<CreatedUser>> Directory::create_user(
+    NewUser input, const IdempotentCreate<CreatedUser>* idempotent) {
   if (input.username.empty() || input.email.empty()) {
     return error(StoreErrorCode::kBadRequest, "Username and Email are required");
   }
   std::unique_lock guard(state_->writer);
+  if (auto repeat = state_->replay<CreatedUser>(idempotent)) return *repeat;
   {
     std::shared_lock read(state_->tables);
     if (state_->users_by_username.contains(input.username)) {
@@ -403,18 +237,22 @@ DirectoryResult<CreatedUser> Directory::create_user(NewUser input) {
   std::vector<Mutation> mutations;
   mutations.push_back(Mutation::put(user));
   mutations.push_back(Mutation::put(AccessToken{sha256(created.token), user.user_id, now()}));
+  State::remember(mutations, idempotent, created);
   if (auto failed = finish_write(guard, std::move(mutations))) return *failed;
-  return created;
+  return Created<CreatedUser>(std::move(created));
 }
 
-DirectoryResult<std::string> Directory::issue_token(const Uuid& user_id) {
+DirectoryResult<Created<std::string>> Directory::issue_token(
+    const Uuid& user_id, const IdempotentCreate<std::string>* idempotent) {
   std::unique_lock guard(state_->writer);
   if (!find_user(user_id)) return not_found("User", user_id);
+  if (auto repeat = state_->replay<std::string>(idempotent)) return *repeat;
   std::string token = random_token();
   std::vector<Mutation> mutations;
   mutations.push_back(Mutation::put(AccessToken{sha256(token), user_id, now()}));
+  State::remember(mutations, idempotent, token);
   if (auto failed = finish_write(guard, std::move(mutations))) return *failed;
-  return token;
+  return Created<std::string>(std::move(token));
 }
 
 std::optional<User> Directory::authenticate(std::string_view token) const {
@@ -438,8 +276,8 @@ std::optional<User> Directory::find_user(const Uuid& user_id) const {
   return found->second;
 }
 
-DirectoryResult<Organization> Directory::create_organization(const User& creator,
-                                                             NewOrganization input) {
+DirectoryResult<Created<Organization>> Directory::create_organization(
+    const User& creator, NewOrganization input, const IdempotentCreate<Organization>* idempotent) {
   if (input.display_name.empty()) {
     return error(StoreErrorCode::kBadRequest, "DisplayName is required");
   }
@@ -460,11 +298,13 @@ DirectoryResult<Organization> Directory::create_organization(const User& creator
   owner.created_by = owner.updated_by = creator.user_id;
   std::unique_lock guard(state_->writer);
   if (!find_user(creator.user_id)) return not_found("User", creator.user_id);
+  if (auto repeat = state_->replay<Organization>(idempotent)) return *repeat;
   std::vector<Mutation> mutations;
   mutations.push_back(Mutation::put(org));
   mutations.push_back(Mutation::put(std::move(owner)));
+  State::remember(mutations, idempotent, org);
   if (auto failed = finish_write(guard, std::move(mutations))) return *failed;
-  return org;
+  return Created<Organization>(std::move(org));
 }
 
 std::optional<Organization> Directory::find_organization(const Uuid& organization_id) const {
@@ -492,8 +332,9 @@ DirectoryResult<Page<Organization>> Directory::organizations(const Actor& actor,
   }
   const std::uint64_t query =
       detail::fnv1a(actor.is_admin() ? "orgs:admin" : "orgs:user") ^ (page.reverse ? 1 : 0);
-  return page_of(std::move(orgs), page, state_->token_key, query,
-                 [](const Organization& o) { return std::pair(o.created_at, o.organization_id); });
+  return detail::page_of(
+      std::move(orgs), page, state_->token_key, query,
+      [](const Organization& o) { return std::pair(o.created_at, o.organization_id); });
 }
 
 Standing Directory::standing(const Actor& actor, const Uuid& organization_id) const {
@@ -513,10 +354,9 @@ DirectoryResult<Standing> visible_standing(const Directory& directory, const Act
 
 }  // namespace
 
-DirectoryResult<Directory::InviteOutcome> Directory::invite(const Actor& actor,
-                                                            const Uuid& organization_id,
-                                                            Invitation invitation,
-                                                            const IdempotentRequest* idempotent) {
+DirectoryResult<Created<MemberPtr>> Directory::invite(
+    const Actor& actor, const Uuid& organization_id, Invitation invitation,
+    const IdempotentCreate<OrganizationMember>* idempotent) {
   if (invitation.email.empty() || invitation.email.find('@') == std::string::npos) {
     return error(StoreErrorCode::kBadRequest, "Email must be an email address");
   }
@@ -524,20 +364,7 @@ DirectoryResult<Directory::InviteOutcome> Directory::invite(const Actor& actor,
   std::unique_lock guard(state_->writer);
   auto standing = visible_standing(*this, actor, organization_id);
   if (!standing) return standing.error();
-  if (idempotent != nullptr) {
-    std::shared_lock read(state_->tables);
-    auto found = state_->answers.find(idempotent->scope);
-    const auto retention = std::chrono::duration_cast<std::chrono::microseconds>(
-        state_->options.idempotency_retention);
-    if (found != state_->answers.end() &&
-        now().micros - found->second.created_at.micros < retention.count()) {
-      if (found->second.request_hash != idempotent->request_hash) {
-        return error(StoreErrorCode::kRuleViolation,
-                     "Idempotency-Key was used with another request body");
-      }
-      return InviteOutcome(StoredAnswer{found->second.status, found->second.response_body});
-    }
-  }
+  if (auto repeat = state_->replay<MemberPtr>(idempotent)) return *repeat;
   if (auto refused = detail::check_invite(*standing, invitation.settings)) return *refused;
   {
     std::shared_lock read(state_->tables);
@@ -561,12 +388,9 @@ DirectoryResult<Directory::InviteOutcome> Directory::invite(const Actor& actor,
   auto stored = std::make_shared<const OrganizationMember>(member);
   std::vector<Mutation> mutations;
   mutations.push_back(Mutation::put(std::move(member)));
-  if (idempotent != nullptr) {
-    mutations.push_back(Mutation::put(IdempotencyEntry{idempotent->scope, idempotent->request_hash,
-                                                       201, idempotent->render(*stored), now()}));
-  }
+  State::remember(mutations, idempotent, *stored);
   if (auto failed = finish_write(guard, std::move(mutations))) return *failed;
-  return InviteOutcome(stored);
+  return Created<MemberPtr>(stored);
 }
 
 DirectoryResult<MemberPtr> Directory::update_member(const Actor& actor, const Uuid& organization_id,
@@ -580,7 +404,7 @@ DirectoryResult<MemberPtr> Directory::update_member(const Actor& actor, const Uu
   if (!current) return current.error();
   if (auto refused = detail::check_change(*standing, **current, settings)) return *refused;
   if (auto stale = detail::check_version(**current, expected_version)) return *stale;
-  OrganizationMember next = next_version(**current, actor);
+  OrganizationMember next = detail::next_version(**current, actor);
   apply_settings(next, std::move(settings));
   if (auto last = detail::check_keeps_owner(state_->store.active_owner_count(organization_id),
                                             **current, &next)) {
@@ -596,8 +420,12 @@ DirectoryResult<MemberPtr> Directory::update_member(const Actor& actor, const Uu
 
 namespace {
 
-std::vector<Mutation> erase_member(const Uuid& id) {
+// The membership and its space memberships, in one write.
+std::vector<Mutation> erase_member(const SpaceMemberStore& spaces, const Uuid& id) {
   std::vector<Mutation> mutations;
+  for (const SpaceMemberPtr& in_space : spaces.find_by_organization_member(id)) {
+    mutations.push_back(Mutation::erase(EntityType::kSpaceMember, in_space->space_member_id));
+  }
   mutations.push_back(Mutation::erase(EntityType::kOrganizationMember, id));
   return mutations;
 }
@@ -624,7 +452,9 @@ DirectoryResult<std::monostate> Directory::remove_member(
                                             **current, nullptr)) {
     return *last;
   }
-  if (auto failed = finish_write(guard, erase_member(member_id))) return *failed;
+  if (auto failed = finish_write(guard, erase_member(state_->space_store, member_id))) {
+    return *failed;
+  }
   return std::monostate{};
 }
 
@@ -647,13 +477,13 @@ DirectoryResult<MemberPtr> Directory::transfer_ownership(
     return error(StoreErrorCode::kRuleViolation, "the caller is already an OWNER");
   }
   std::vector<Mutation> mutations;
-  OrganizationMember promoted = next_version(**target, actor);
+  OrganizationMember promoted = detail::next_version(**target, actor);
   promoted.role = "OWNER";
   auto written = std::make_shared<const OrganizationMember>(promoted);
   mutations.push_back(Mutation::put(std::move(promoted)));  // first: never zero owners
   if (!actor.is_admin()) {
     MemberPtr caller = state_->active_membership(*actor.user_id, organization_id);
-    OrganizationMember demoted = next_version(*caller, actor);
+    OrganizationMember demoted = detail::next_version(*caller, actor);
     demoted.role = "ADMIN";
     mutations.push_back(Mutation::put(std::move(demoted)));
   }
@@ -677,9 +507,10 @@ DirectoryResult<Page<MemberPtr>> Directory::memberships(
   const std::uint64_t query =
       detail::fnv1a(std::string("memberships:") + std::string(status.value_or("*")) +
                     (page.reverse ? ":reverse" : ""));
-  return page_of(std::move(mine), page, state_->token_key, query, [](const MemberPtr& member) {
-    return std::pair(member->created_at, member->organization_member_id);
-  });
+  return detail::page_of(std::move(mine), page, state_->token_key, query,
+                         [](const MemberPtr& member) {
+                           return std::pair(member->created_at, member->organization_member_id);
+                         });
 }
 
 MemberPtr Directory::membership(const User& user, const Uuid& organization_id) const {
@@ -703,11 +534,17 @@ DirectoryResult<MemberPtr> Directory::accept_invitation(const User& user,
   if (current->status != "pending") {
     return error(StoreErrorCode::kConflict, "the membership is already active");
   }
-  OrganizationMember accepted = next_version(*current, Actor::user(user.user_id));
+  OrganizationMember accepted = detail::next_version(*current, Actor::user(user.user_id));
   bind_user(accepted, user);
   accepted.status = "active";
   auto written = std::make_shared<const OrganizationMember>(accepted);
   std::vector<Mutation> mutations;
+  for (const SpaceMemberPtr& in_space :
+       state_->space_store.find_by_organization_member(accepted.organization_member_id)) {
+    SpaceMember bound = detail::next_version(*in_space, Actor::user(user.user_id));
+    detail::copy_user_fields(accepted, bound);
+    mutations.push_back(Mutation::put(std::move(bound)));
+  }
   mutations.push_back(Mutation::put(std::move(accepted)));
   if (auto failed = finish_write(guard, std::move(mutations))) return *failed;
   return MemberPtr(written);
@@ -721,7 +558,8 @@ DirectoryResult<std::monostate> Directory::leave(const User& user, const Uuid& o
                                             *current, nullptr)) {
     return *last;
   }
-  if (auto failed = finish_write(guard, erase_member(current->organization_member_id))) {
+  if (auto failed =
+          finish_write(guard, erase_member(state_->space_store, current->organization_member_id))) {
     return *failed;
   }
   return std::monostate{};
@@ -752,16 +590,7 @@ std::optional<Directory::BulkError> Directory::import_members(
       mutations.push_back(Mutation::put(std::move(org)));
     }
     if (member.user_id && !find_user(*member.user_id)) {
-      User user;
-      user.user_id = *member.user_id;
-      user.username = member.username;
-      user.email = member.email;
-      user.display_name = member.display_name;
-      user.slug = member.slug;
-      user.external_id = member.external_id;
-      user.profile_picture_url = member.profile_picture_url;
-      user.created_at = user.updated_at = member.created_at;
-      mutations.push_back(Mutation::put(std::move(user)));
+      mutations.push_back(Mutation::put(user_of(member)));
     }
     mutations.push_back(Mutation::put(std::move(member)));
     auto committed = state_->commit(std::move(mutations));
@@ -807,6 +636,9 @@ Result<persist::SnapshotInfo> Directory::snapshot() {
   std::vector<AccessToken> tokens;
   std::vector<IdempotencyEntry> answers;
   std::vector<MemberPtr> members;
+  std::vector<Space> spaces;
+  std::vector<SpaceMemberPtr> space_members;
+  std::vector<Filter> filters;
   {
     std::lock_guard guard(state_->writer);
     std::shared_lock read(state_->tables);
@@ -814,16 +646,18 @@ Result<persist::SnapshotInfo> Directory::snapshot() {
     for (const auto& [id, user] : state_->users) users.push_back(user);
     for (const auto& [id, org] : state_->organizations) orgs.push_back(org);
     for (const auto& [hash, token] : state_->tokens) tokens.push_back(token);
-    const auto retention = std::chrono::duration_cast<std::chrono::microseconds>(
-        state_->options.idempotency_retention);
     const Timestamp at = now();
     for (const auto& [scope, answer] : state_->answers) {
-      if (at.micros - answer.created_at.micros < retention.count()) answers.push_back(answer);
+      if (state_->retained(answer, at)) answers.push_back(answer);
     }
+    for (const auto& [id, space] : state_->spaces) spaces.push_back(space);
+    for (const auto& [id, filter] : state_->filters) filters.push_back(filter);
     members = state_->store.all();
+    space_members = state_->space_store.all();
     state_->writes_since_snapshot = 0;
   }
-  auto info = persist::write_snapshot(state_->dir, sequence, users, orgs, tokens, answers, members);
+  auto info = persist::write_snapshot(state_->dir, sequence, users, orgs, tokens, answers, members,
+                                      spaces, space_members, filters);
   if (!info) return info;
   auto oldest_kept = persist::prune_snapshots(state_->dir, state_->options.keep_snapshots);
   if (!oldest_kept) return oldest_kept.status();

@@ -11,10 +11,8 @@ using persist::Status;
 namespace {
 
 EntityType entity_of(const AnyRecord& record) {
-  constexpr EntityType kTypes[] = {EntityType::kUser, EntityType::kOrganization,
-                                   EntityType::kAccessToken, EntityType::kIdempotency,
-                                   EntityType::kOrganizationMember};
-  return kTypes[record.index()];
+  return std::visit(
+      [](const auto& r) { return persist::entity_type_of<std::decay_t<decltype(r)>>; }, record);
 }
 
 std::string encode_one(const Mutation& mutation) {
@@ -47,6 +45,12 @@ Result<Mutation> decode_one(const persist::MutationView& view) {
       return decode_upsert<IdempotencyEntry>(view.payload);
     case EntityType::kOrganizationMember:
       return decode_upsert<OrganizationMember>(view.payload);
+    case EntityType::kSpace:
+      return decode_upsert<Space>(view.payload);
+    case EntityType::kSpaceMember:
+      return decode_upsert<SpaceMember>(view.payload);
+    case EntityType::kFilter:
+      return decode_upsert<Filter>(view.payload);
     default:
       return Status::error(std::string(persist::to_string(view.entity)) +
                            " records are not supported by this version");

@@ -14,8 +14,8 @@
 
 namespace rollcall::index::detail {
 
-using AnyRecord =
-    std::variant<User, Organization, AccessToken, IdempotencyEntry, OrganizationMember>;
+using AnyRecord = std::variant<User, Organization, AccessToken, IdempotencyEntry,
+                               OrganizationMember, Space, SpaceMember, Filter>;
 
 struct Mutation {
   persist::EntityType entity = persist::EntityType::kOrganizationMember;

@@ -80,6 +80,29 @@ const Field<User> kUserFields[] = {
     {"UpdatedAt", &User::updated_at},
 };
 
+const Field<Space> kSpaceFields[] = {
+    {"SpaceID", &Space::space_id},
+    {"OrganizationID", &Space::organization_id},
+    {"Slug", &Space::slug},
+    {"DisplayName", &Space::display_name},
+    {"Version", &Space::version},
+    {"CreatedAt", &Space::created_at},
+    {"UpdatedAt", &Space::updated_at},
+};
+
+const Field<Filter> kFilterFields[] = {
+    {"FilterID", &Filter::filter_id},
+    {"OrganizationID", &Filter::organization_id},
+    {"Slug", &Filter::slug},
+    {"DisplayName", &Filter::display_name},
+    {"From", &Filter::from},
+    {"FromSpaceID", &Filter::from_space_id},
+    {"Where", &Filter::where},
+    {"Version", &Filter::version},
+    {"CreatedAt", &Filter::created_at},
+    {"UpdatedAt", &Filter::updated_at},
+};
+
 const Field<Organization> kOrganizationFields[] = {
     {"OrganizationID", &Organization::organization_id},
     {"Slug", &Organization::slug},
@@ -320,6 +343,14 @@ void encode(const R& record, std::span<const Field<R>> fields, std::string& out,
   out.append(buffer.GetString(), buffer.GetSize());
 }
 
+template <class R>
+FieldMask field_bit(std::span<const Field<R>> fields, std::string_view name) {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].name == name) return FieldMask{1} << i;
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::string decode_json(std::string_view json, OrganizationMember& out) {
@@ -349,21 +380,33 @@ void encode_json(const SpaceMember& record, std::string& out) {
 }
 
 FieldMask organization_member_field(std::string_view name) {
-  const std::span<const Field<OM>> fields(kOrganizationMemberFields);
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (fields[i].name == name) return FieldMask{1} << i;
-  }
-  return 0;
+  return field_bit<OM>(kOrganizationMemberFields, name);
+}
+
+FieldMask space_member_field(std::string_view name) {
+  return field_bit<SM>(kSpaceMemberFields, name);
 }
 
 void encode_json(const OrganizationMember& record, std::string& out, FieldMask fields) {
   encode<OrganizationMember>(record, kOrganizationMemberFields, out, fields);
 }
 
+void encode_json(const SpaceMember& record, std::string& out, FieldMask fields) {
+  encode<SpaceMember>(record, kSpaceMemberFields, out, fields);
+}
+
 void encode_json(const User& record, std::string& out) { encode<User>(record, kUserFields, out); }
 
 void encode_json(const Organization& record, std::string& out) {
   encode<Organization>(record, kOrganizationFields, out);
+}
+
+void encode_json(const Space& record, std::string& out) {
+  encode<Space>(record, kSpaceFields, out);
+}
+
+void encode_json(const Filter& record, std::string& out) {
+  encode<Filter>(record, kFilterFields, out);
 }
 
 }  // namespace rollcall::index

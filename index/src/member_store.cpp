@@ -7,26 +7,31 @@
 #include <shared_mutex>
 #include <unordered_set>
 
+#include "list_paging.hpp"
 #include "member_indexes.hpp"
 #include "member_planner.hpp"
 #include "membership_rules.hpp"
-#include "page_token.hpp"
-#include "sort_key.hpp"
+#include "rollcall/index/schemas.hpp"
+#include "version_history.hpp"
 
 namespace rollcall::index {
 
 using detail::AccessPath;
+using detail::ById;
 using detail::ByOrgCreated;
 using detail::ByOrgRole;
 using detail::ByOrgUsername;
-using detail::ById;
 using detail::OrderKey;
 using detail::ResolvedSortKey;
 
 struct OrganizationMemberStore::State {
+  explicit State(const PageWalkOptions& walks) : history(walks) {}
+
   mutable std::shared_mutex mutex;
   detail::MemberSet members;
   detail::Inverted inverted;
+  detail::VersionHistory<MemberPtr> history;
+  std::uint64_t epoch = detail::random_epoch();
   std::string token_key;
   StoreJournal journal;
 
@@ -47,8 +52,8 @@ std::size_t active_owners(const detail::MemberSet& members, const Uuid& org) {
 }
 
 template <class Index>
-bool walk(typename Index::const_iterator begin, typename Index::const_iterator end,
-          bool descending, const Visitor& visit) {
+bool walk(typename Index::const_iterator begin, typename Index::const_iterator end, bool descending,
+          const Visitor& visit) {
   if (!descending) {
     for (auto it = begin; it != end; ++it) {
       if (!visit(*it)) return false;
@@ -127,7 +132,8 @@ class Executor {
       return;
     }
     switch (path.kind) {
-      case AccessPath::Kind::kUsernameRange: return usernames(path, visit);
+      case AccessPath::Kind::kUsernameRange:
+        return usernames(path, visit);
       case AccessPath::Kind::kIds: {
         const auto& by_id = members_.get<ById>();
         for (const Uuid& id : path.ids) {
@@ -178,15 +184,6 @@ std::uint64_t count_matches(const Executor& executor, const AccessPath& path,
   return total;
 }
 
-std::uint64_t query_hash(const ListRequest& request) {
-  std::string text(reinterpret_cast<const char*>(request.organization_id.bytes.data()), 16);
-  text += '\0' + request.predicate.normalized() + '\0' + request.binding;
-  for (const SortKey& key : request.order_by) {
-    text += '\0' + key.attribute + (key.descending ? ":desc" : ":asc");
-  }
-  return detail::fnv1a(text);
-}
-
 std::string random_key() {
   std::string key(32, '\0');
   RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(key.size()));
@@ -195,12 +192,17 @@ std::string random_key() {
 
 }  // namespace
 
-OrganizationMemberStore::OrganizationMemberStore(std::string token_key)
-    : state_(std::make_unique<State>()) {
+OrganizationMemberStore::OrganizationMemberStore(std::string token_key, PageWalkOptions walks)
+    : state_(std::make_unique<State>(walks)) {
   state_->token_key = token_key.empty() ? random_key() : std::move(token_key);
 }
 
 OrganizationMemberStore::~OrganizationMemberStore() = default;
+
+void OrganizationMemberStore::forget_history() {
+  std::unique_lock lock(state_->mutex);
+  state_->history.forget();
+}
 
 void OrganizationMemberStore::set_journal(StoreJournal journal) {
   state_->journal = std::move(journal);
@@ -218,6 +220,7 @@ std::optional<StoreError> OrganizationMemberStore::insert(OrganizationMember mem
   }
   if (auto error = state_->journal_write(record.get(), id)) return error;
   state_->members.insert(record);
+  state_->history.record(id, nullptr);
   state_->inverted.add(record);
   return std::nullopt;
 }
@@ -229,7 +232,9 @@ void OrganizationMemberStore::restore(OrganizationMember member) {
   auto found = by_id.find(record->organization_member_id);
   if (found == by_id.end()) {
     state_->members.insert(record);
+    state_->history.record(record->organization_member_id, nullptr);
   } else {
+    state_->history.record(record->organization_member_id, *found);
     state_->inverted.remove(*found);
     by_id.replace(found, record);
   }
@@ -241,6 +246,7 @@ bool OrganizationMemberStore::restore_erase(const Uuid& id) {
   auto& by_id = state_->members.get<ById>();
   auto found = by_id.find(id);
   if (found == by_id.end()) return false;
+  state_->history.record(id, *found);
   state_->inverted.remove(*found);
   by_id.erase(found);
   return true;
@@ -282,6 +288,7 @@ std::optional<StoreError> OrganizationMemberStore::replace(
   if (auto error = state_->journal_write(after.get(), after->organization_member_id)) {
     return error;
   }
+  state_->history.record(after->organization_member_id, before);
   state_->members.replace(found, after);  // every key ends in the ID: no collision
   state_->inverted.remove(before);
   state_->inverted.add(after);
@@ -301,6 +308,7 @@ std::optional<StoreError> OrganizationMemberStore::erase(
   if (auto error = detail::check_version(*before, expected_version)) return error;
   if (auto error = check_last_owner(state_->members, *before, nullptr)) return error;
   if (auto error = state_->journal_write(nullptr, id)) return error;
+  state_->history.record(id, before);
   by_id.erase(found);
   state_->inverted.remove(before);
   return std::nullopt;
@@ -340,38 +348,75 @@ std::vector<MemberPtr> OrganizationMemberStore::all(
   return {state_->members.begin(), state_->members.end()};
 }
 
+namespace {
+
+// A page of the state after write `as_of`, which later writes changed: the
+// current records they left alone, and the versions `changed` had then.
+template <class Matches>
+std::vector<MemberPtr> past_page(
+    const Executor& executor, const AccessPath& path,
+    const std::unordered_map<Uuid, MemberPtr, detail::UuidHash>& changed, const Uuid& org,
+    const filter::Predicate& predicate, const Matches& matches, detail::SortedPage<MemberPtr>& page,
+    std::size_t limit, bool& more, std::optional<std::uint64_t>& total) {
+  std::uint64_t count = 0;
+  const auto offer = [&](const MemberPtr& m) {
+    ++count;
+    page.offer(m);
+  };
+  executor.for_each(path, [&](const MemberPtr& m) {
+    if (!changed.contains(m->organization_member_id) && matches(m)) offer(m);
+    return true;
+  });
+  for (const auto& [id, then] : changed) {
+    if (then != nullptr && then->organization_id == org && predicate.matches(*then)) offer(then);
+  }
+  if (total) *total = count;
+  return page.take(limit, more);
+}
+
+}  // namespace
+
 std::variant<ListResult, StoreError> OrganizationMemberStore::list(
     const ListRequest& request) const {
-  auto resolved = detail::resolve_sort_keys(request.order_by);
+  auto resolved = detail::resolve_sort_keys(request.order_by, organization_member_schema());
   if (auto* error = std::get_if<StoreError>(&resolved)) return *error;
   const auto& keys = std::get<std::vector<ResolvedSortKey>>(resolved);
   // Hashing the query costs more than a point lookup: only for tokens.
-  const auto hash = [&request] { return query_hash(request); };
-  std::optional<OrderKey> cursor;
+  const auto hash = [&request] {
+    return detail::list_query_hash(request.organization_id, request.predicate, request.binding,
+                                   request.order_by);
+  };
+  detail::ListCursor cursor;
   if (!request.page_token.empty()) {
-    auto bytes = detail::open_page_token(state_->token_key, hash(), request.page_token);
-    if (bytes) cursor = detail::decode_cursor(*bytes, keys);
-    if (!cursor) {
-      return StoreError{StoreErrorCode::kBadRequest,
-                        "page_token is malformed or belongs to another query"};
-    }
+    auto opened = detail::open_list_cursor(state_->token_key, state_->epoch, hash(),
+                                           request.page_token, keys);
+    if (auto* error = std::get_if<StoreError>(&opened)) return *error;
+    cursor = std::get<detail::ListCursor>(std::move(opened));
   }
   const filter::Predicate& predicate = request.predicate;
   const std::size_t limit = std::max<std::size_t>(request.limit, 1);
 
-  const bool created_order = keys.size() == 1 && keys[0].attribute->name == "CreatedAt";
+  const bool created_order = detail::in_created_order(keys);
   std::shared_lock lock(state_->mutex);
+  const std::uint64_t as_of = cursor.as_of.value_or(state_->history.sequence());
+  if (!state_->history.covers(as_of)) return detail::expired_walk();
+  const bool current = as_of == state_->history.sequence();
   const AccessPath path = detail::plan_access(
       predicate.expression(), predicate.schema(), request.organization_id, state_->members,
-      state_->inverted, created_order ? limit + 1 : 0);
+      state_->inverted, created_order && current ? limit + 1 : 0);
   Executor executor(state_->members, request.organization_id);
   // Every candidate of an exact path matches: nothing is left to evaluate.
   const auto matches = [&](const MemberPtr& m) { return path.exact || predicate.matches(*m); };
   ListResult result;
   bool more = false;
-  const bool streams = created_order && path.in_created_order();
-  if (streams) {
-    executor.stream(path, cursor, keys[0].descending, [&](const MemberPtr& m) {
+  if (!current) {
+    detail::SortedPage<MemberPtr> page(keys, cursor.after);
+    if (request.include_total) result.total = 0;
+    result.items =
+        past_page(executor, path, state_->history.changed_since(as_of), request.organization_id,
+                  predicate, matches, page, limit, more, result.total);
+  } else if (created_order && path.in_created_order()) {
+    executor.stream(path, cursor.after, keys[0].descending, [&](const MemberPtr& m) {
       if (!matches(m)) return true;
       if (result.items.size() == limit) {
         more = true;
@@ -381,29 +426,21 @@ std::variant<ListResult, StoreError> OrganizationMemberStore::list(
       return true;
     });
   } else {
-    std::vector<std::pair<OrderKey, MemberPtr>> found;
+    detail::SortedPage<MemberPtr> page(keys, cursor.after);
     executor.for_each(path, [&](const MemberPtr& m) {
-      if (!matches(m)) return true;
-      OrderKey key = detail::order_key(*m, keys);
-      if (!cursor || detail::compare_order(*cursor, key, keys) < 0) {
-        found.emplace_back(std::move(key), m);
-      }
+      if (matches(m)) page.offer(m);
       return true;
     });
-    const auto before = [&](const auto& a, const auto& b) {
-      return detail::compare_order(a.first, b.first, keys) < 0;
-    };
-    more = found.size() > limit;
-    const auto page_end = found.begin() + static_cast<std::ptrdiff_t>(std::min(found.size(), limit));
-    std::partial_sort(found.begin(), page_end, found.end(), before);
-    for (auto it = found.begin(); it != page_end; ++it) result.items.push_back(it->second);
+    result.items = page.take(limit, more);
   }
-  if (request.include_total) result.total = count_matches(executor, path, predicate);
+  if (current && request.include_total) {
+    result.total = count_matches(executor, path, predicate);
+  }
   lock.unlock();
   if (more && !result.items.empty()) {
-    const OrderKey last = detail::order_key(*result.items.back(), keys);
     result.next_page_token =
-        detail::seal_page_token(state_->token_key, hash(), detail::encode_cursor(last));
+        detail::next_list_token(state_->token_key, state_->epoch, hash(), as_of,
+                                detail::order_key(*result.items.back(), keys));
   }
   return result;
 }
@@ -416,13 +453,17 @@ std::uint64_t OrganizationMemberStore::count(const Uuid& organization,
   return count_matches(Executor(state_->members, organization), path, predicate);
 }
 
-std::string OrganizationMemberStore::explain(const ListRequest& request) const {
+Explanation OrganizationMemberStore::explain(const ListRequest& request) const {
   std::shared_lock lock(state_->mutex);
-  const AccessPath path = detail::plan_access(request.predicate.expression(),
-                                              request.predicate.schema(), request.organization_id,
-                                              state_->members, state_->inverted);
-  std::string residual = path.exact ? "none" : request.predicate.normalized();
-  return path.describe() + "; residual: " + (residual.empty() ? "none" : residual);
+  const AccessPath path =
+      detail::plan_access(request.predicate.expression(), request.predicate.schema(),
+                          request.organization_id, state_->members, state_->inverted);
+  return Explanation{path.describe(), path.estimate,
+                     path.exact ? std::string() : request.predicate.normalized()};
+}
+
+std::string Explanation::text() const {
+  return access_path + "; residual: " + (residual.empty() ? "none" : residual);
 }
 
 }  // namespace rollcall::index

@@ -77,12 +77,4 @@ std::optional<StoreError> check_keeps_owner(std::size_t active_owners,
                     "the organization's last active OWNER cannot be removed or demoted"};
 }
 
-std::optional<StoreError> check_version(const OrganizationMember& current,
-                                        std::optional<std::int64_t> expected) {
-  if (!expected || *expected == current.version) return std::nullopt;
-  return StoreError{
-      StoreErrorCode::kVersionMismatch,
-      "Version is " + std::to_string(current.version) + ", not " + std::to_string(*expected)};
-}
-
 }  // namespace rollcall::index::detail

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "rollcall/index/directory.hpp"
@@ -25,7 +26,17 @@ std::optional<StoreError> check_remove(Standing caller, const OrganizationMember
 std::optional<StoreError> check_keeps_owner(std::size_t active_owners,
                                             const OrganizationMember& before,
                                             const OrganizationMember* after);
-std::optional<StoreError> check_version(const OrganizationMember& current,
-                                        std::optional<std::int64_t> expected);
+
+// kVersionMismatch when If-Match names another Version (any versioned record).
+template <class Record>
+std::optional<StoreError> check_version(const Record& current,
+                                        std::optional<std::int64_t> expected) {
+  if (!expected || *expected == current.version) return std::nullopt;
+  std::string message = "Version is ";
+  message.append(std::to_string(current.version))
+      .append(", not ")
+      .append(std::to_string(*expected));
+  return StoreError{StoreErrorCode::kVersionMismatch, std::move(message)};
+}
 
 }  // namespace rollcall::index::detail

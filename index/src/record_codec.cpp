@@ -235,6 +235,21 @@ bool visit_fields(Codec& codec, R& r) {
          codec.string(r.response_body) && codec.timestamp(r.created_at);
 }
 
+template <class Codec, RecordOf<Space> R>
+bool visit_fields(Codec& codec, R& r) {
+  return codec.uuid(r.space_id) && codec.uuid(r.organization_id) && codec.string(r.slug) &&
+         codec.string(r.display_name) && codec.timestamp(r.created_at) &&
+         codec.timestamp(r.updated_at) && codec.int64(r.version);
+}
+
+template <class Codec, RecordOf<Filter> R>
+bool visit_fields(Codec& codec, R& r) {
+  return codec.uuid(r.filter_id) && codec.uuid(r.organization_id) && codec.string(r.slug) &&
+         codec.string(r.display_name) && codec.string(r.from) &&
+         codec.optional_uuid(r.from_space_id) && codec.string(r.where) &&
+         codec.timestamp(r.created_at) && codec.timestamp(r.updated_at) && codec.int64(r.version);
+}
+
 // The id a record's mutations carry in their envelope.
 Uuid envelope_id(const OrganizationMember& record) { return record.organization_member_id; }
 Uuid envelope_id(const SpaceMember& record) { return record.space_member_id; }
@@ -242,6 +257,8 @@ Uuid envelope_id(const User& record) { return record.user_id; }
 Uuid envelope_id(const Organization& record) { return record.organization_id; }
 Uuid envelope_id(const AccessToken& record) { return record.user_id; }
 Uuid envelope_id(const IdempotencyEntry& /*record*/) { return {}; }
+Uuid envelope_id(const Space& record) { return record.space_id; }
+Uuid envelope_id(const Filter& record) { return record.filter_id; }
 
 template <class R>
 void encode_body(const R& record, std::string& out) {
@@ -271,7 +288,7 @@ void encode_upsert_of(const R& record, std::string& out) {
 
 bool valid_entity(std::uint8_t value) {
   return value >= static_cast<std::uint8_t>(EntityType::kOrganizationMember) &&
-         value <= static_cast<std::uint8_t>(EntityType::kBatch);
+         value <= static_cast<std::uint8_t>(EntityType::kFilter);
 }
 
 bool valid_op(std::uint8_t value) {
@@ -328,6 +345,10 @@ const char* to_string(EntityType type) noexcept {
       return "IdempotencyEntry";
     case EntityType::kBatch:
       return "Batch";
+    case EntityType::kSpace:
+      return "Space";
+    case EntityType::kFilter:
+      return "Filter";
   }
   return "unknown entity";
 }
@@ -338,6 +359,8 @@ void encode_record(const User& record, std::string& out) { encode_body(record, o
 void encode_record(const Organization& record, std::string& out) { encode_body(record, out); }
 void encode_record(const AccessToken& record, std::string& out) { encode_body(record, out); }
 void encode_record(const IdempotencyEntry& record, std::string& out) { encode_body(record, out); }
+void encode_record(const Space& record, std::string& out) { encode_body(record, out); }
+void encode_record(const Filter& record, std::string& out) { encode_body(record, out); }
 
 Status decode_record(std::string_view in, OrganizationMember& out) { return decode_body(in, out); }
 Status decode_record(std::string_view in, SpaceMember& out) { return decode_body(in, out); }
@@ -345,6 +368,8 @@ Status decode_record(std::string_view in, User& out) { return decode_body(in, ou
 Status decode_record(std::string_view in, Organization& out) { return decode_body(in, out); }
 Status decode_record(std::string_view in, AccessToken& out) { return decode_body(in, out); }
 Status decode_record(std::string_view in, IdempotencyEntry& out) { return decode_body(in, out); }
+Status decode_record(std::string_view in, Space& out) { return decode_body(in, out); }
+Status decode_record(std::string_view in, Filter& out) { return decode_body(in, out); }
 
 void encode_upsert(const OrganizationMember& record, std::string& out) {
   encode_upsert_of(record, out);
@@ -356,6 +381,8 @@ void encode_upsert(const AccessToken& record, std::string& out) { encode_upsert_
 void encode_upsert(const IdempotencyEntry& record, std::string& out) {
   encode_upsert_of(record, out);
 }
+void encode_upsert(const Space& record, std::string& out) { encode_upsert_of(record, out); }
+void encode_upsert(const Filter& record, std::string& out) { encode_upsert_of(record, out); }
 
 void encode_delete(EntityType entity, const Uuid& id, std::string& out) {
   put_envelope(entity, Op::kDelete, id, out);

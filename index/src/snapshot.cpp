@@ -50,6 +50,17 @@ struct RecordKind<IdempotencyEntry> {
   static constexpr auto records = &SnapshotContents::idempotency_entries;
 };
 
+template <>
+struct RecordKind<Space> {
+  static constexpr auto count = &SnapshotInfo::spaces;
+  static constexpr auto records = &SnapshotContents::spaces;
+};
+template <>
+struct RecordKind<Filter> {
+  static constexpr auto count = &SnapshotInfo::filters;
+  static constexpr auto records = &SnapshotContents::filters;
+};
+
 template <class... Records>
 struct RecordTypes {
   static constexpr std::size_t size = sizeof...(Records);
@@ -59,8 +70,8 @@ struct RecordTypes {
   }
 };
 // In the order of the header's counts.
-using SnapshotRecords =
-    RecordTypes<OrganizationMember, SpaceMember, User, Organization, AccessToken, IdempotencyEntry>;
+using SnapshotRecords = RecordTypes<OrganizationMember, SpaceMember, User, Organization,
+                                    AccessToken, IdempotencyEntry, Space, Filter>;
 
 template <class Record, class Info>  // Info: SnapshotInfo, maybe const
 auto& count_of(Info& info) {
@@ -71,7 +82,17 @@ constexpr std::string_view kMagic = "RCSNAP\r\n";
 constexpr std::uint32_t kTrailerMagic = 0x444e4553;  // "SEND" little-endian
 // The magic and the format version, the part every format version shares.
 constexpr std::size_t kFormatPrefixBytes = kMagic.size() + 4;
-constexpr std::size_t kHeaderBytes = kFormatPrefixBytes + 4 + 8 + 8 * SnapshotRecords::size + 4;
+constexpr std::size_t header_bytes(std::size_t counts) {
+  return kFormatPrefixBytes + 4 + 8 + 8 * counts + 4;
+}
+constexpr std::size_t kHeaderBytes = header_bytes(SnapshotRecords::size);
+// Format 2 counted only the first six record types (no Space, no Filter).
+constexpr std::uint32_t kOldestReadableFormat = 2;
+constexpr std::size_t kFormat2Counts = 6;
+
+std::size_t counts_in_format(std::uint32_t format) {
+  return format == 2 ? kFormat2Counts : SnapshotRecords::size;
+}
 constexpr std::size_t kTrailerBytes = 8;
 constexpr std::string_view kPrefix = "snapshot-";
 constexpr std::string_view kSuffix = ".snap";
@@ -97,18 +118,28 @@ std::string encode_header(const SnapshotInfo& info) {
 std::string check_format(std::string_view prefix) {
   if (prefix.substr(0, kMagic.size()) != kMagic) return "not a snapshot (bad magic)";
   const auto format = load_fixed<std::uint32_t>(prefix.data() + kMagic.size());
-  if (format != kSnapshotFormatVersion) {
-    return "snapshot format version " + std::to_string(format) +
-           " is not supported (this version reads format version " +
-           std::to_string(kSnapshotFormatVersion) + ")";
+  if (format < kOldestReadableFormat || format > kSnapshotFormatVersion) {
+    std::string message = "snapshot format version ";
+    message.append(std::to_string(format))
+        .append(" is not supported (this version reads format versions ")
+        .append(std::to_string(kOldestReadableFormat))
+        .append(" to ")
+        .append(std::to_string(kSnapshotFormatVersion))
+        .append(")");
+    return message;
   }
   return "";
 }
 
-// Fills `info` from a header of the current format, or says what is wrong with it.
+std::uint32_t format_of(std::string_view prefix) {
+  return load_fixed<std::uint32_t>(prefix.data() + kMagic.size());
+}
+
+// Fills `info` from a header of a readable format (`header` holds exactly
+// the header), or says what is wrong with it. Counts the format lacks stay 0.
 std::string decode_header(std::string_view header, SnapshotInfo& info) {
-  if (crc32c(header.substr(0, kHeaderBytes - 4)) !=
-      load_fixed<std::uint32_t>(header.data() + kHeaderBytes - 4)) {
+  const std::size_t size = header.size();
+  if (crc32c(header.substr(0, size - 4)) != load_fixed<std::uint32_t>(header.data() + size - 4)) {
     return "header checksum mismatch";
   }
   const char* at = header.data() + kFormatPrefixBytes;
@@ -116,7 +147,9 @@ std::string decode_header(std::string_view header, SnapshotInfo& info) {
   if (codec != kCodecVersion) return "unsupported record codec version " + std::to_string(codec);
   info.sequence = load_fixed<std::uint64_t>(at + 4);
   at += 12;
+  const char* const end = header.data() + size - 4;
   SnapshotRecords::for_each([&]<class Record>(std::type_identity<Record>) {
+    if (at == end) return;
     count_of<Record>(info) = load_fixed<std::uint64_t>(at);
     at += 8;
   });
@@ -176,7 +209,7 @@ class SnapshotReader {
 
   Result<SnapshotInfo> verify() {
     if (Status header = read_header(); !header) return header;
-    RangeReader region(file_, kHeaderBytes, records_end());
+    RangeReader region(file_, header_bytes_, records_end());
     std::uint32_t crc = 0;
     while (!region.done()) {
       auto chunk = region.peek(1);
@@ -190,7 +223,7 @@ class SnapshotReader {
 
   // Only after verify(): a failure here means a writer bug, not a damaged disk.
   Status decode(SnapshotSink& sink) {
-    RangeReader region(file_, kHeaderBytes, records_end());
+    RangeReader region(file_, header_bytes_, records_end());
     SnapshotInfo counted;
     while (!region.done()) {
       if (Status record = read_record(region, sink, counted); !record) return record;
@@ -215,7 +248,9 @@ class SnapshotReader {
     if (std::string error = check_format(header); !error.empty()) {
       return Status::error(located(path_, 0, error));
     }
-    if (*size < kHeaderBytes + kTrailerBytes) return too_small(*size);
+    header_bytes_ = header_bytes(counts_in_format(format_of(header)));
+    if (*size < header_bytes_ + kTrailerBytes) return too_small(*size);
+    header.resize(header_bytes_);
     info_.path = path_;
     info_.bytes = *size;
     if (std::string error = decode_header(header, info_); !error.empty()) {
@@ -284,6 +319,7 @@ class SnapshotReader {
   const std::string& path_;
   const File& file_;
   SnapshotInfo info_;
+  std::size_t header_bytes_ = kHeaderBytes;
 };
 
 // Collects a snapshot's records into vectors.
@@ -306,6 +342,8 @@ class CollectingSink : public SnapshotSink {
   Status add(Organization&& record) override { return collect(record); }
   Status add(AccessToken&& record) override { return collect(record); }
   Status add(IdempotencyEntry&& record) override { return collect(record); }
+  Status add(Space&& record) override { return collect(record); }
+  Status add(Filter&& record) override { return collect(record); }
 
  private:
   template <class Record>
@@ -461,6 +499,8 @@ Status SnapshotWriter::add(const User& record) { return state_->add(record); }
 Status SnapshotWriter::add(const Organization& record) { return state_->add(record); }
 Status SnapshotWriter::add(const AccessToken& record) { return state_->add(record); }
 Status SnapshotWriter::add(const IdempotencyEntry& record) { return state_->add(record); }
+Status SnapshotWriter::add(const Space& record) { return state_->add(record); }
+Status SnapshotWriter::add(const Filter& record) { return state_->add(record); }
 
 Status SnapshotSink::add(User&& /*record*/) { return cannot_load(EntityType::kUser); }
 Status SnapshotSink::add(Organization&& /*record*/) {
@@ -470,6 +510,8 @@ Status SnapshotSink::add(AccessToken&& /*record*/) { return cannot_load(EntityTy
 Status SnapshotSink::add(IdempotencyEntry&& /*record*/) {
   return cannot_load(EntityType::kIdempotency);
 }
+Status SnapshotSink::add(Space&& /*record*/) { return cannot_load(EntityType::kSpace); }
+Status SnapshotSink::add(Filter&& /*record*/) { return cannot_load(EntityType::kFilter); }
 
 Result<SnapshotInfo> SnapshotWriter::commit() {
   if (state_->committed) return Status::error(state_->info.path + " is already committed");

@@ -2,17 +2,14 @@
 
 #include <cstring>
 
-#include "rollcall/index/schemas.hpp"
-
 namespace rollcall::index::detail {
 namespace {
 
 using filter::AttributeType;
 using filter::Value;
 
-Value read_value(const filter::Attribute& attribute, const OrganizationMember& member) {
+Value read_value(const filter::Attribute& attribute, filter::RecordRef record) {
   const auto& get = attribute.get;
-  const void* record = &member;
   const auto wrap = [](auto optional) -> Value {
     if (!optional) return std::monostate{};
     return Value(*optional);
@@ -22,11 +19,16 @@ Value read_value(const filter::Attribute& attribute, const OrganizationMember& m
       auto text = get.string(record);
       return text ? Value(std::string(*text)) : Value(std::monostate{});
     }
-    case AttributeType::kInt: return wrap(get.integer(record));
-    case AttributeType::kBool: return wrap(get.boolean(record));
-    case AttributeType::kUuid: return wrap(get.uuid(record));
-    case AttributeType::kTime: return wrap(get.time(record));
-    default: return std::monostate{};
+    case AttributeType::kInt:
+      return wrap(get.integer(record));
+    case AttributeType::kBool:
+      return wrap(get.boolean(record));
+    case AttributeType::kUuid:
+      return wrap(get.uuid(record));
+    case AttributeType::kTime:
+      return wrap(get.time(record));
+    default:
+      return std::monostate{};
   }
 }
 
@@ -61,8 +63,7 @@ bool take_bytes(std::string_view& in, void* data, std::size_t size) {
 }  // namespace
 
 std::variant<std::vector<ResolvedSortKey>, StoreError> resolve_sort_keys(
-    const std::vector<SortKey>& keys) {
-  const filter::Schema& schema = organization_member_schema();
+    const std::vector<SortKey>& keys, const filter::Schema& schema) {
   std::vector<ResolvedSortKey> resolved;
   for (const SortKey& key : keys) {
     const filter::Attribute* attribute = schema.find(key.attribute);
@@ -82,11 +83,17 @@ std::variant<std::vector<ResolvedSortKey>, StoreError> resolve_sort_keys(
   return resolved;
 }
 
-OrderKey order_key(const OrganizationMember& member, const std::vector<ResolvedSortKey>& keys) {
+bool in_created_order(const std::vector<ResolvedSortKey>& keys) {
+  return keys.size() == 1 && keys[0].attribute->name == "CreatedAt";
+}
+
+OrderKey order_key(filter::RecordRef record, const Uuid& id,
+                   const std::vector<ResolvedSortKey>& keys) {
   OrderKey key;
   key.values.reserve(keys.size());
-  for (const ResolvedSortKey& sort : keys) key.values.push_back(read_value(*sort.attribute, member));
-  key.id = member.organization_member_id;
+  for (const ResolvedSortKey& sort : keys)
+    key.values.push_back(read_value(*sort.attribute, record));
+  key.id = id;
   return key;
 }
 
@@ -129,7 +136,9 @@ std::optional<OrderKey> decode_cursor(std::string_view in,
     in.remove_prefix(1);
     bool ok = true;
     switch (tag) {
-      case 0: key.values.emplace_back(std::monostate{}); break;
+      case 0:
+        key.values.emplace_back(std::monostate{});
+        break;
       case 1: {
         std::uint32_t size = 0;
         ok = take_bytes(in, &size, sizeof(size)) && in.size() >= size;
@@ -137,11 +146,32 @@ std::optional<OrderKey> decode_cursor(std::string_view in,
         if (ok) in.remove_prefix(size);
         break;
       }
-      case 2: { std::int64_t v = 0; ok = take_bytes(in, &v, sizeof(v)); key.values.emplace_back(v); break; }
-      case 3: { std::uint8_t v = 0; ok = take_bytes(in, &v, 1); key.values.emplace_back(v != 0); break; }
-      case 4: { Uuid v; ok = take_bytes(in, v.bytes.data(), 16); key.values.emplace_back(v); break; }
-      case 5: { Timestamp v; ok = take_bytes(in, &v.micros, 8); key.values.emplace_back(v); break; }
-      default: return std::nullopt;
+      case 2: {
+        std::int64_t v = 0;
+        ok = take_bytes(in, &v, sizeof(v));
+        key.values.emplace_back(v);
+        break;
+      }
+      case 3: {
+        std::uint8_t v = 0;
+        ok = take_bytes(in, &v, 1);
+        key.values.emplace_back(v != 0);
+        break;
+      }
+      case 4: {
+        Uuid v;
+        ok = take_bytes(in, v.bytes.data(), 16);
+        key.values.emplace_back(v);
+        break;
+      }
+      case 5: {
+        Timestamp v;
+        ok = take_bytes(in, &v.micros, 8);
+        key.values.emplace_back(v);
+        break;
+      }
+      default:
+        return std::nullopt;
     }
     if (!ok) return std::nullopt;
   }

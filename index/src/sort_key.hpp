@@ -14,9 +14,13 @@ struct ResolvedSortKey {
   bool descending;
 };
 
-// Resolves names against organization_member_schema(); only scalar attributes sort.
+// Resolves names against `schema`; only scalar attributes sort. No keys:
+// CreatedAt ascending.
 std::variant<std::vector<ResolvedSortKey>, StoreError> resolve_sort_keys(
-    const std::vector<SortKey>& keys);
+    const std::vector<SortKey>& keys, const filter::Schema& schema);
+
+// True when the order is (CreatedAt, ID), either way: the order indexes keep.
+bool in_created_order(const std::vector<ResolvedSortKey>& keys);
 
 // A record's position in an ordering: its sort values, then its ID.
 struct OrderKey {
@@ -24,7 +28,16 @@ struct OrderKey {
   Uuid id;
 };
 
-OrderKey order_key(const OrganizationMember& member, const std::vector<ResolvedSortKey>& keys);
+// `record` is of the type the keys' schema reads.
+OrderKey order_key(filter::RecordRef record, const Uuid& id,
+                   const std::vector<ResolvedSortKey>& keys);
+inline OrderKey order_key(const OrganizationMember& member,
+                          const std::vector<ResolvedSortKey>& keys) {
+  return order_key(&member, member.organization_member_id, keys);
+}
+inline OrderKey order_key(const SpaceMember& member, const std::vector<ResolvedSortKey>& keys) {
+  return order_key(&member, member.space_member_id, keys);
+}
 
 // <0, 0, >0 as `a` comes before, with, after `b`. NULLs sort last ascending and
 // first descending, as in PostgreSQL; the ID breaks ties in the last key's direction.

@@ -7,6 +7,7 @@
 
 #include "api_support.hpp"
 #include "errors.hpp"
+#include "query_params.hpp"
 
 namespace rollcall::server {
 
@@ -94,11 +95,33 @@ Outcome<std::optional<std::int64_t>> if_match(const Request& request, bool requi
   return std::optional<std::int64_t>(version);
 }
 
+Outcome<OrganizationStanding> organization_of(const index::Directory& directory,
+                                              const Caller& caller, const Request& request) {
+  auto org = uuid_param(request, 0, "Organization");
+  if (!org) return org.error();
+  const index::Standing standing = directory.standing(caller.actor, *org);
+  if (standing == index::Standing::kNone) {
+    return HttpError{404, "Organization " + org->to_string() + " not found"};
+  }
+  return OrganizationStanding{*org, standing};
+}
+
+std::optional<HttpError> require_manager(index::Standing standing) {
+  if (standing == index::Standing::kMember) {
+    return HttpError{403, "only the organization's OWNER or ADMIN may do this"};
+  }
+  return std::nullopt;
+}
+
 void add_api_routes(Router& router, ApiContext& context) {
   routes_users(router, context);
   routes_organizations(router, context);
   routes_members(router, context);
   routes_me(router, context);
+  routes_spaces(router, context);
+  routes_space_members(router, context);
+  routes_filters(router, context);
+  routes_explain(router, context);
 }
 
 }  // namespace rollcall::server

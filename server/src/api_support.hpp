@@ -33,9 +33,34 @@ Handler admin_only(const ApiContext& context, Route route);
 // If-Match as a Version: `"3"`, `3` or `W/"3"`. 428 when `required` and absent.
 Outcome<std::optional<std::int64_t>> if_match(const Request& request, bool required);
 
+// The organization of the path's first parameter and the caller's standing in
+// it: 404 when the caller is not a member (or there is no such organization).
+struct OrganizationStanding {
+  index::Uuid id;
+  index::Standing standing = index::Standing::kNone;
+};
+Outcome<OrganizationStanding> organization_of(const index::Directory& directory,
+                                              const Caller& caller, const Request& request);
+// 403 unless OWNER, ADMIN or the admin token.
+std::optional<HttpError> require_manager(index::Standing standing);
+
+// Binds a route function to the directory: the handler that authenticates,
+// then calls `route(directory, caller, request, response)`.
+template <class Directory, class F>
+Handler route_to(const ApiContext& context, Directory* directory, F route) {
+  return authenticated(context, [directory, route](const Caller& caller, const Request& request,
+                                                   Response& response) {
+    return route(*directory, caller, request, response);
+  });
+}
+
 void routes_users(Router& router, ApiContext& context);
 void routes_organizations(Router& router, ApiContext& context);
 void routes_members(Router& router, ApiContext& context);
 void routes_me(Router& router, ApiContext& context);
+void routes_spaces(Router& router, ApiContext& context);
+void routes_space_members(Router& router, ApiContext& context);
+void routes_filters(Router& router, ApiContext& context);
+void routes_explain(Router& router, ApiContext& context);
 
 }  // namespace rollcall::server

@@ -1,5 +1,8 @@
 #include "demo.hpp"
 
+#include <array>
+#include <optional>
+
 #include "datagen.hpp"
 
 namespace rollcall::server {
@@ -24,6 +27,59 @@ index::OrganizationMember owner_of(const index::Organization& org, const index::
   return owner;
 }
 
+struct DemoSpace {
+  const char* display_name;
+  const char* slug;
+  std::size_t members;
+};
+constexpr std::array<DemoSpace, 3> kSpaces = {
+    {{"Platform", "platform", 150}, {"Data", "data", 100}, {"Security", "security", 50}}};
+
+// Adds the big organization's members, in generation order, from `next` on;
+// every 25th is a space admin. Answers where it stopped.
+index::DirectoryResult<std::size_t> add_space_members(index::Directory& directory,
+                                                      const index::Space& space,
+                                                      const bench::MemberGenerator& generator,
+                                                      std::size_t next, std::size_t count) {
+  for (std::size_t added = 0; added < count; ++next) {
+    const index::OrganizationMember member = generator.member(next);
+    if (member.organization_id != space.organization_id) continue;
+    index::SpaceInvitation invitation{member.email, {added % 25 == 0, {}, {{"seat", space.slug}}}};
+    auto result = directory.add_space_member(index::Actor::admin(), space.space_id, invitation);
+    // Generated emails may repeat: the same membership is already in the space.
+    if (!result && result.error().code != index::StoreErrorCode::kConflict) return result.error();
+    ++added;
+  }
+  return next;
+}
+
+// A few spaces of the big organization with members, and two saved filters.
+std::optional<index::StoreError> add_spaces_and_filters(index::Directory& directory,
+                                                        const index::Uuid& big,
+                                                        const bench::MemberGenerator& generator) {
+  const index::Actor admin = index::Actor::admin();
+  std::optional<index::Uuid> first_space;
+  std::size_t next = 0;
+  for (const DemoSpace& demo : kSpaces) {
+    auto created = directory.create_space(admin, big, {demo.display_name, demo.slug});
+    if (!created) return created.error();
+    const auto& space = std::get<index::Space>(*created);
+    if (!first_space) first_space = space.space_id;
+    auto stopped = add_space_members(directory, space, generator, next, demo.members);
+    if (!stopped) return stopped.error();
+    next = *stopped;
+  }
+  for (index::FilterSpec spec :
+       {index::FilterSpec{"admins", "Admins", "OrganizationMember", std::nullopt, "Role = 'ADMIN'"},
+        index::FilterSpec{"platform-admins", "Platform space admins", "SpaceMember", first_space,
+                          "Admin = true"}}) {
+    if (auto made = directory.create_filter(admin, big, std::move(spec)); !made) {
+      return made.error();
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 index::DirectoryResult<DemoData> fill_demo(index::Directory& directory) {
@@ -40,14 +96,16 @@ index::DirectoryResult<DemoData> fill_demo(index::Directory& directory) {
       members.push_back(generator.member(i));
     }
     if (auto failed = directory.import_members(std::move(members))) return failed->error;
-    auto user =
+    auto created =
         directory.create_user({kDemoUser, "demo@rollcall.example", "Demo Owner", "demo", "", ""});
-    if (!user) return user.error();
+    if (!created) return created.error();
+    const auto& user = std::get<index::CreatedUser>(*created);
     if (auto failed =
-            directory.import_members({owner_of(*directory.find_organization(big), user->user)})) {
+            directory.import_members({owner_of(*directory.find_organization(big), user.user)})) {
       return failed->error;
     }
-    return DemoData{*directory.find_organization(big), user->token};
+    if (auto failed = add_spaces_and_filters(directory, big, generator)) return *failed;
+    return DemoData{*directory.find_organization(big), user.token};
   }
   const auto owner =
       directory.members().find(index::Uuid::parse("00000000-0000-4000-8000-00000000de01").value());
@@ -57,7 +115,7 @@ index::DirectoryResult<DemoData> fill_demo(index::Directory& directory) {
   }
   auto token = directory.issue_token(*owner->user_id);
   if (!token) return token.error();
-  return DemoData{*directory.find_organization(big), *token};
+  return DemoData{*directory.find_organization(big), std::get<std::string>(*token)};
 }
 
 }  // namespace rollcall::server

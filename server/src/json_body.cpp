@@ -109,6 +109,21 @@ std::optional<HttpError> JsonBody::read(std::string_view name,
   return std::nullopt;
 }
 
+std::optional<HttpError> JsonBody::read(std::string_view name,
+                                        std::optional<index::Uuid>& out) const {
+  const rapidjson::Value* value = impl_->find(name);
+  if (value == nullptr) return std::nullopt;
+  if (value->IsNull()) {
+    out.reset();
+    return std::nullopt;
+  }
+  auto id = value->IsString() ? index::Uuid::parse({value->GetString(), value->GetStringLength()})
+                              : std::nullopt;
+  if (!id) return wrong_type(name, "a uuid string or null");
+  out = *id;
+  return std::nullopt;
+}
+
 std::optional<HttpError> JsonBody::read(std::string_view name, index::Labels& out) const {
   const rapidjson::Value* value = impl_->find(name);
   if (value == nullptr) return std::nullopt;

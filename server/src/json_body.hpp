@@ -34,6 +34,8 @@ class JsonBody {
   std::optional<HttpError> read(std::string_view name, std::string& out) const;
   std::optional<HttpError> read(std::string_view name, bool& out) const;
   std::optional<HttpError> read(std::string_view name, std::vector<index::Uuid>& out) const;
+  // A uuid string, or null (resets `out`).
+  std::optional<HttpError> read(std::string_view name, std::optional<index::Uuid>& out) const;
   // A string map; replaces `out`.
   std::optional<HttpError> read(std::string_view name, index::Labels& out) const;
   // JSON merge patch (RFC 7396) of a string map: null removes a key.

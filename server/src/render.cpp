@@ -24,8 +24,20 @@ std::string quoted(std::string_view text) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
-void set_etag(Response& response, std::int64_t version) {
-  response.set_header("ETag", "\"" + std::to_string(version) + "\"");
+// The body of a versioned entity and its ETag.
+void render_versioned(Response& response, std::string body, std::int64_t version, int status) {
+  response.status = status;
+  response.body = std::move(body);
+  std::string etag = "\"";
+  etag.append(std::to_string(version)).append("\"");
+  response.set_header("ETag", std::move(etag));
+}
+
+template <class T>
+std::string json_of(const T& record) {
+  std::string out;
+  index::encode_json(record, out);
+  return out;
 }
 
 }  // namespace
@@ -45,23 +57,44 @@ std::string user_json(const index::User& user, std::optional<std::string_view> t
   return out;
 }
 
-std::string organization_json(const index::Organization& org) {
+std::string organization_json(const index::Organization& org) { return json_of(org); }
+
+std::string token_json(const index::Uuid& user_id, std::string_view token) {
+  std::string out = "{\"UserID\":";
+  out.append(quoted(user_id.to_string())).append(",\"Token\":").append(quoted(token)).append("}");
+  return out;
+}
+
+std::string space_json(const index::Space& space) { return json_of(space); }
+
+std::string filter_json(const index::Filter& filter) { return json_of(filter); }
+
+std::string space_member_json(const index::SpaceMember& member, index::FieldMask fields) {
   std::string out;
-  index::encode_json(org, out);
+  index::encode_json(member, out, fields);
   return out;
 }
 
 void render(Response& response, const index::OrganizationMember& member, index::FieldMask fields,
             int status) {
-  response.status = status;
-  response.body = member_json(member, fields);
-  set_etag(response, member.version);
+  render_versioned(response, member_json(member, fields), member.version, status);
 }
 
 void render(Response& response, const index::Organization& org, int status) {
-  response.status = status;
-  response.body = organization_json(org);
-  set_etag(response, org.version);
+  render_versioned(response, organization_json(org), org.version, status);
+}
+
+void render(Response& response, const index::Space& space, int status) {
+  render_versioned(response, space_json(space), space.version, status);
+}
+
+void render(Response& response, const index::Filter& filter, int status) {
+  render_versioned(response, filter_json(filter), filter.version, status);
+}
+
+void render(Response& response, const index::SpaceMember& member, index::FieldMask fields,
+            int status) {
+  render_versioned(response, space_member_json(member, fields), member.version, status);
 }
 
 void render_message(Response& response, std::string_view message) {

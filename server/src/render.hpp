@@ -16,6 +16,10 @@ namespace rollcall::server {
 void render(Response& response, const index::OrganizationMember& member,
             index::FieldMask fields = index::kAllFields, int status = 200);
 void render(Response& response, const index::Organization& org, int status = 200);
+void render(Response& response, const index::Space& space, int status = 200);
+void render(Response& response, const index::Filter& filter, int status = 200);
+void render(Response& response, const index::SpaceMember& member, index::FieldMask fields,
+            int status = 200);
 void render_message(Response& response, std::string_view message);
 
 // One member, with the organization embedded as "Organization" when given.
@@ -23,9 +27,25 @@ std::string member_json(const index::OrganizationMember& member, index::FieldMas
                         const index::Organization* embedded = nullptr);
 std::string user_json(const index::User& user, std::optional<std::string_view> token = {});
 std::string organization_json(const index::Organization& org);
+// {"UserID": …, "Token": …}: a token just issued.
+std::string token_json(const index::Uuid& user_id, std::string_view token);
+std::string space_json(const index::Space& space);
+std::string filter_json(const index::Filter& filter);
+std::string space_member_json(const index::SpaceMember& member, index::FieldMask fields);
 
 // {"Items": [items...], "NextPageToken": …, "TotalCount": …}; items are JSON texts.
 std::string list_envelope(const std::vector<std::string>& items, std::string_view next_page_token,
                           std::optional<std::uint64_t> total = std::nullopt);
+
+// A page of a small list (organizations, spaces, filters) as the envelope;
+// TotalCount when `include_total`.
+template <class T, class ToJson>
+std::string page_envelope(const index::Page<T>& page, bool include_total, ToJson to_json) {
+  std::vector<std::string> items;
+  items.reserve(page.items.size());
+  for (const T& item : page.items) items.push_back(to_json(item));
+  return list_envelope(items, page.next_page_token,
+                       include_total ? std::optional(page.total) : std::nullopt);
+}
 
 }  // namespace rollcall::server

@@ -3,8 +3,9 @@
 #include <string>
 
 #include "api_support.hpp"
+#include "idempotency.hpp"
 #include "json_body.hpp"
-#include "member_list.hpp"
+#include "list_query.hpp"
 #include "query_params.hpp"
 #include "render.hpp"
 
@@ -18,19 +19,6 @@ using index::MemberSettings;
 
 HttpError not_found(const index::Uuid& id) {
   return HttpError{404, "OrganizationMember " + id.to_string() + " not found"};
-}
-
-// The organization of the path and the caller's standing in it (404 if none).
-Outcome<std::pair<index::Uuid, index::Standing>> organization_of(const Directory& directory,
-                                                                 const Caller& caller,
-                                                                 const Request& request) {
-  auto org = uuid_param(request, 0, "Organization");
-  if (!org) return org.error();
-  const index::Standing standing = directory.standing(caller.actor, *org);
-  if (standing == index::Standing::kNone) {
-    return HttpError{404, "Organization " + org->to_string() + " not found"};
-  }
-  return std::pair(*org, standing);
 }
 
 Result read_settings(const JsonBody& body, MemberSettings& settings, bool merge) {
@@ -58,9 +46,18 @@ Result list(const Directory& directory, const Caller& caller, const Request& req
             Response& response) {
   auto org = organization_of(directory, caller, request);
   if (!org) return org.error();
-  auto query = parse_member_list(request, member_view(org->second), org->first);
+  auto query = parse_list(request, organization_member_view(org->standing),
+                          saved_filter(directory, caller.actor, org->id, "OrganizationMember"));
   if (!query) return query.error();
-  answer_member_list(directory.members(), std::move(*query), response);
+  index::ListRequest store_request;
+  store_request.organization_id = org->id;
+  fill_request(*query, store_request);
+  answer_list(
+      directory.members(), std::move(store_request), query->stream,
+      [fields = query->fields](const index::OrganizationMember& m) {
+        return member_json(m, fields);
+      },
+      response);
   return std::nullopt;
 }
 
@@ -70,12 +67,9 @@ Result get(const Directory& directory, const Caller& caller, const Request& requ
   if (!org) return org.error();
   auto id = uuid_param(request, 1, "OrganizationMember");
   if (!id) return id.error();
-  const MemberView& view = member_view(org->second);
+  const ListView& view = organization_member_view(org->standing);
   index::MemberPtr member = directory.members().find(*id);
-  if (!member || member->organization_id != org->first ||
-      (view.active_only && member->status != "active")) {
-    return not_found(*id);
-  }
+  if (!member || member->organization_id != org->id || !view.shows(*member)) return not_found(*id);
   render(response, *member, view.fields);
   return std::nullopt;
 }
@@ -91,28 +85,15 @@ Result invite(Directory& directory, const Caller& caller, const Request& request
   if (!body->has("Email")) return bad_request("member \"Email\" is required");
   if (auto bad = body->read("Email", invitation.email)) return bad;
   if (auto bad = read_settings(*body, invitation.settings, false)) return bad;
-  std::optional<index::IdempotentRequest> idempotent;
-  if (request.has_header("Idempotency-Key")) {
-    idempotent.emplace();
-    idempotent->scope =
-        (caller.actor.is_admin() ? std::string("admin") : caller.actor.user_id->to_string()) +
-        " POST /organization/" + org->to_string() + "/organization_member " +
-        std::string(request.header("Idempotency-Key"));
-    idempotent->request_hash = body->digest();
-    idempotent->render = [](const index::OrganizationMember& member) {
-      return member_json(member, index::kAllFields);
-    };
-  }
-  auto outcome = directory.invite(caller.actor, *org, std::move(invitation),
-                                  idempotent ? &*idempotent : nullptr);
+  const auto key = idempotent_create<index::OrganizationMember>(
+      caller, request, [](const index::OrganizationMember& member) {
+        return index::StoredAnswer{201, member_json(member, index::kAllFields)};
+      });
+  auto outcome = directory.invite(caller.actor, *org, std::move(invitation), pointer_to(key));
   if (!outcome) return from_store(outcome.error());
-  if (const auto* stored = std::get_if<index::StoredAnswer>(&*outcome)) {
-    response.status = stored->status;
-    response.body = stored->body;
-    response.set_header("Idempotent-Replayed", "true");
-    return std::nullopt;
+  if (const auto* member = fresh_or_replay(*outcome, response)) {
+    render(response, **member, index::kAllFields, 201);
   }
-  render(response, *std::get<index::MemberPtr>(*outcome), index::kAllFields, 201);
   return std::nullopt;
 }
 
@@ -130,11 +111,11 @@ Result change(Directory& directory, const Caller& caller, const Request& request
                       {"application/merge-patch+json"});
   if (!body) return body.error();
   index::MemberPtr current = directory.members().find(*id);
-  if (!current || current->organization_id != org->first) return not_found(*id);
+  if (!current || current->organization_id != org->id) return not_found(*id);
   MemberSettings settings = merge ? settings_of(*current) : MemberSettings{};
   if (auto bad = read_settings(*body, settings, merge)) return bad;
   auto updated =
-      directory.update_member(caller.actor, org->first, *id, std::move(settings), **version);
+      directory.update_member(caller.actor, org->id, *id, std::move(settings), **version);
   if (!updated) return from_store(updated.error());
   render(response, **updated);
   return std::nullopt;
@@ -185,41 +166,15 @@ void routes_members(Router& router, ApiContext& context) {
   Directory* directory = &context.directory;
   const std::string members = "/organization/{org}/organization_member";
   const std::string one = members + "/{id}";
-  router.add(
-      "GET", members,
-      authenticated(context, [directory](const Caller& caller, const Request& rq, Response& rs) {
-        return list(*directory, caller, rq, rs);
-      }));
-  router.add(
-      "POST", members,
-      authenticated(context, [directory](const Caller& caller, const Request& rq, Response& rs) {
-        return invite(*directory, caller, rq, rs);
-      }));
-  router.add(
-      "GET", one,
-      authenticated(context, [directory](const Caller& caller, const Request& rq, Response& rs) {
-        return get(*directory, caller, rq, rs);
-      }));
-  router.add(
-      "PATCH", one,
-      authenticated(context, [directory](const Caller& caller, const Request& rq, Response& rs) {
-        return change(*directory, caller, rq, rs, true);
-      }));
-  router.add(
-      "PUT", one,
-      authenticated(context, [directory](const Caller& caller, const Request& rq, Response& rs) {
-        return change(*directory, caller, rq, rs, false);
-      }));
-  router.add(
-      "DELETE", one,
-      authenticated(context, [directory](const Caller& caller, const Request& rq, Response& rs) {
-        return remove(*directory, caller, rq, rs);
-      }));
-  router.add(
-      "POST", one + "/transfer_ownership",
-      authenticated(context, [directory](const Caller& caller, const Request& rq, Response& rs) {
-        return transfer(*directory, caller, rq, rs);
-      }));
+  router.add("GET", members, route_to(context, directory, list));
+  router.add("POST", members, route_to(context, directory, invite));
+  router.add("GET", one, route_to(context, directory, get));
+  router.add("PATCH", one,
+             route_to(context, directory, [](auto&... args) { return change(args..., true); }));
+  router.add("PUT", one,
+             route_to(context, directory, [](auto&... args) { return change(args..., false); }));
+  router.add("DELETE", one, route_to(context, directory, remove));
+  router.add("POST", one + "/transfer_ownership", route_to(context, directory, transfer));
 }
 
 }  // namespace rollcall::server

@@ -1,8 +1,10 @@
 // POST /organization, GET /organization, GET /organization/{org}.
 #include "api_support.hpp"
+#include "idempotency.hpp"
 #include "json_body.hpp"
 #include "query_params.hpp"
 #include "render.hpp"
+#include "small_list.hpp"
 
 namespace rollcall::server {
 
@@ -12,6 +14,7 @@ using Result = std::optional<HttpError>;
 
 Result create(index::Directory& directory, const index::User& user, const Request& request,
               Response& response) {
+  const Caller caller{index::Actor::user(user.user_id), user};
   auto body = JsonBody::parse(request, {"DisplayName", "Slug", "ExternalOrganizationID"});
   if (!body) return body.error();
   index::NewOrganization org;
@@ -20,25 +23,22 @@ Result create(index::Directory& directory, const index::User& user, const Reques
                              {"ExternalOrganizationID", &org.external_organization_id}}) {
     if (auto bad = body->read(name, *field)) return bad;
   }
-  auto created = directory.create_organization(user, std::move(org));
+  const auto key = idempotent_create<index::Organization>(
+      caller, request, [](const index::Organization& created) {
+        return index::StoredAnswer{201, organization_json(created)};
+      });
+  auto created = directory.create_organization(user, std::move(org), pointer_to(key));
   if (!created) return from_store(created.error());
-  render(response, *created, 201);
+  if (const auto* fresh = fresh_or_replay(*created, response)) render(response, *fresh, 201);
   return std::nullopt;
 }
 
 Result list(const index::Directory& directory, const Caller& caller, const Request& request,
             Response& response) {
-  auto page = page_params(request, 1000, 100);
-  if (!page) return page.error();
-  auto total = bool_param(request, "include_total");
-  if (!total) return total.error();
-  auto orgs = directory.organizations(caller.actor, *page);
-  if (!orgs) return from_store(orgs.error());
-  std::vector<std::string> items;
-  for (const index::Organization& org : orgs->items) items.push_back(organization_json(org));
-  response.body = list_envelope(items, orgs->next_page_token,
-                                *total ? std::optional(orgs->total) : std::nullopt);
-  return std::nullopt;
+  return answer_small_list(
+      request, response,
+      [&](const index::PageRequest& page) { return directory.organizations(caller.actor, page); },
+      organization_json);
 }
 
 Result get(const index::Directory& directory, const Caller& caller, const Request& request,

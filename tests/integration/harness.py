@@ -42,6 +42,14 @@ MEMBER_VISIBLE_FIELDS = frozenset([
 ])
 
 
+# The fields a plain space member (organization MEMBER, not a space admin) may
+# see of a SpaceMember.
+SPACE_MEMBER_VISIBLE_FIELDS = frozenset([
+    "SpaceMemberID", "SpaceID", "OrganizationID", "OrganizationMemberID", "UserID",
+    "Username", "DisplayName", "Admin", "CreatedAt",
+])
+
+
 def binary_path():
     path = os.environ.get("ROLLCALL_BINARY")
     if not path and len(sys.argv) > 1 and os.path.isfile(sys.argv[1]) \
@@ -379,6 +387,43 @@ class Api:
         o.owner_row = self.find_member(o.id, o.owner.id)
         return o
 
+    def new_space(self, org_id, token, expect=201, headers=None, **fields):
+        body = {"DisplayName": "Space " + unique("s")}
+        body.update(fields)
+        return self.call("POST", spaces_path(org_id), token, body, expect=expect,
+                         headers=headers).body
+
+    def add_space_member(self, space_id, token, email, expect=201, headers=None, **fields):
+        body = {"Email": email}
+        body.update(fields)
+        return self.call("POST", space_members_path(space_id), token, body, expect=expect,
+                         headers=headers).body
+
+    def new_filter(self, org_id, token, where, expect=201, headers=None, **fields):
+        body = {"Slug": unique("f"), "DisplayName": "a filter", "Where": where}
+        body.update(fields)
+        return self.call("POST", filters_path(org_id), token, body, expect=expect,
+                         headers=headers).body
+
+    def space_with_roles(self):
+        """org_with_roles() plus a space: `space_admin` and `space_member` are
+        organization MEMBERs in it (the first a space admin), the pending
+        invitation is in it too; `member` (a MEMBER) and `admin` (an ADMIN)
+        are not."""
+        o = self.org_with_roles()
+        o.space = self.new_space(o.id, o.owner.token)
+        o.space_id = o.space["SpaceID"]
+        o.space_admin, _ = self.add_member(o.id, o.owner.token, "MEMBER", "spadmin")
+        o.space_admin_row = self.add_space_member(o.space_id, o.owner.token, o.space_admin.email,
+                                                  Admin=True)
+        o.space_member, _ = self.add_member(o.id, o.owner.token, "MEMBER", "spmember")
+        o.space_member_row = self.add_space_member(o.space_id, o.owner.token,
+                                                   o.space_member.email, Labels={"seat": "a"})
+        o.pending_space_row = self.add_space_member(o.space_id, o.owner.token,
+                                                    o.pending_row["Email"],
+                                                    Labels={"secret": "pendinglabel"})
+        return o
+
     def find_member(self, org_id, user_id):
         items, _ = self.walk(members_path(org_id), self.admin)
         items = [m for m in items if m.get("UserID") == user_id]
@@ -401,6 +446,91 @@ def members_path(org_id):
 
 def member_path(org_id, member_id):
     return "%s/%s" % (members_path(org_id), member_id)
+
+
+def spaces_path(org_id):
+    return "/organization/%s/space" % org_id
+
+
+def space_path(org_id, space_id):
+    return "%s/%s" % (spaces_path(org_id), space_id)
+
+
+def space_members_path(space_id):
+    return "/space/%s/space_member" % space_id
+
+
+def space_member_path(space_id, space_member_id):
+    return "%s/%s" % (space_members_path(space_id), space_member_id)
+
+
+def org_space_members_path(org_id):
+    return "/organization/%s/space_member" % org_id
+
+
+def filters_path(org_id):
+    return "/organization/%s/filter" % org_id
+
+
+def filter_path(org_id, filter_id):
+    return "%s/%s" % (filters_path(org_id), filter_id)
+
+
+def if_match(record):
+    return {"If-Match": etag(record["Version"])}
+
+
+# --------------------------------------------------------------------------
+# Role matrices: every route x every kind of caller
+# --------------------------------------------------------------------------
+
+# A request to make: `ctx` is the Namespace whose users the roles name.
+Call = namedtuple("Call", "ctx method path body headers")
+# `prepare(test, role)` answers the Call; `expected` maps role -> status (None:
+# not asserted, the contract is silent).
+Case = namedtuple("Case", "name prepare expected")
+
+
+# The callers of a space_with_roles() organization.
+SPACE_ROLES = ("owner", "admin", "space_admin", "space_member", "member", "outsider",
+               "admin_token", "no_token", "bad_token")
+
+
+def space_expect(owner, admin, space_admin, space_member, member, outsider, admin_token,
+                 no_token=401):
+    """Expected status per caller of a space_with_roles() organization."""
+    return dict(owner=owner, admin=admin, space_admin=space_admin, space_member=space_member,
+                member=member, outsider=outsider, admin_token=admin_token, no_token=no_token,
+                bad_token=no_token)
+
+
+def token_of(ctx, role):
+    """The token of a role: an attribute of ctx (a User), or one of the
+    pseudo-roles admin_token, no_token, bad_token."""
+    pseudo = {"admin_token": ADMIN_TOKEN, "no_token": None, "bad_token": "no-such-token"}
+    return pseudo[role] if role in pseudo else getattr(ctx, role).token
+
+
+def add_role_matrix(test_class, cases, roles):
+    """A test_<name> method per case that makes its call as every role."""
+    def run_case(self, case):
+        for role in roles:
+            want = case.expected.get(role)
+            if want is None:
+                continue
+            with self.subTest(role=role):
+                call = case.prepare(self, role)
+                resp = self.request(call.method, call.path, token_of(call.ctx, role), call.body,
+                                    call.headers)
+                what = "%s %s as %s" % (call.method, call.path, role)
+                if want >= 400:
+                    self.assertError(resp, want, msg=what)
+                else:
+                    self.assertStatus(resp, want, what)
+
+    for case in cases:
+        setattr(test_class, "test_" + case.name,
+                lambda self, case=case: run_case(self, case))
 
 
 # --------------------------------------------------------------------------

@@ -1,31 +1,16 @@
 """Every route of part 1 x every kind of caller, the ADMIN limits, and the
 MEMBER's scoped view of the organization's members."""
 
-from collections import namedtuple
-
-from harness import (ADMIN_TOKEN, MEMBER_VISIBLE_FIELDS, ServerTestCase, etag, main,
-                     member_path, members_path, ndjson_lines, org_path, unique)
+from harness import (MEMBER_VISIBLE_FIELDS, Call, Case, ServerTestCase,
+                     add_role_matrix, if_match, main, member_path, members_path, ndjson_lines,
+                     org_path, unique)
 
 ROLES = ("owner", "admin", "member", "outsider", "admin_token", "no_token", "bad_token")
-
-Call = namedtuple("Call", "ctx method path body headers")
-
 
 def expect(owner, admin, member, outsider, admin_token, no_token=401):
     """Expected status per caller; None: not asserted (the contract is silent)."""
     return dict(owner=owner, admin=admin, member=member, outsider=outsider,
                 admin_token=admin_token, no_token=no_token, bad_token=no_token)
-
-
-def token_of(ctx, role):
-    return {"owner": lambda: ctx.owner.token, "admin": lambda: ctx.admin.token,
-            "member": lambda: ctx.member.token, "outsider": lambda: ctx.outsider.token,
-            "admin_token": lambda: ADMIN_TOKEN, "no_token": lambda: None,
-            "bad_token": lambda: "no-such-token"}[role]()
-
-
-def if_match(member):
-    return {"If-Match": etag(member["Version"])}
 
 
 # Each prepare(t, role) answers the Call to make; t is the running test, t.o the
@@ -94,8 +79,6 @@ def me_membership(method):
     return lambda t, role: Call(t.o, method, "/me/memberships/" + t.o.id, None, None)
 
 
-Case = namedtuple("Case", "name prepare expected")
-
 CASES = [
     Case("get_me", get(lambda o: "/me"), expect(200, 200, 200, 200, 403)),
     Case("post_user", new_user, expect(403, 403, 403, 403, 201)),
@@ -142,27 +125,8 @@ class RoleMatrixTest(ServerTestCase):
         super().setUpClass()
         cls.o = cls.api.org_with_roles()
 
-    def run_case(self, case):
-        for role in ROLES:
-            want = case.expected[role]
-            if want is None:
-                continue
-            with self.subTest(role=role):
-                call = case.prepare(self, role)
-                resp = self.request(call.method, call.path, token_of(call.ctx, role), call.body,
-                                     call.headers)
-                if want >= 400:
-                    self.assertError(resp, want, msg="%s %s as %s" % (call.method, call.path, role))
-                else:
-                    self.assertStatus(resp, want, "%s %s as %s" % (call.method, call.path, role))
 
-
-def _make_test(case):
-    return lambda self: self.run_case(case)
-
-
-for _case in CASES:
-    setattr(RoleMatrixTest, "test_" + _case.name, _make_test(_case))
+add_role_matrix(RoleMatrixTest, CASES, ROLES)
 
 
 class AdminLimitsTest(ServerTestCase):

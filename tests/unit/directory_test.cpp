@@ -4,66 +4,20 @@
 
 #include <gtest/gtest.h>
 
-#include "persist_test_util.hpp"
+#include "directory_fixture.hpp"
 
 namespace rollcall::index {
 namespace {
 
-using test::TempDir;
-
-class DirectoryTest : public ::testing::Test {
- protected:
-  void SetUp() override { reopen(); }
-
-  void reopen() {
-    directory_.reset();
-    auto opened = Directory::open(dir_.path());
-    ASSERT_TRUE(opened) << opened.status().message();
-    directory_ = std::move(*opened);
-  }
-
-  CreatedUser user(const std::string& name) {
-    auto created =
-        directory_->create_user({name, name + "@Example.com", "User " + name, "", "", ""});
-    EXPECT_TRUE(created) << created.error().message;
-    return *created;
-  }
-
-  Organization organization(const User& owner) {
-    auto org = directory_->create_organization(owner, {"Acme", "acme", "ext-1"});
-    EXPECT_TRUE(org) << org.error().message;
-    return *org;
-  }
-
-  MemberPtr invite(const Actor& actor, const Organization& org, const std::string& email,
-                   const std::string& role = "MEMBER") {
-    Invitation invitation{email, {}};
-    invitation.settings.role = role;
-    auto invited = directory_->invite(actor, org.organization_id, invitation);
-    EXPECT_TRUE(invited) << invited.error().message;
-    return invited ? std::get<MemberPtr>(*invited) : nullptr;
-  }
-
-  // A user with an accepted membership of `role` in `org`.
-  CreatedUser member(const Organization& org, const std::string& name, const std::string& role) {
-    CreatedUser created = user(name);
-    invite(Actor::admin(), org, created.user.email, role);
-    auto accepted = directory_->accept_invitation(created.user, org.organization_id);
-    EXPECT_TRUE(accepted) << accepted.error().message;
-    return created;
-  }
-
-  TempDir dir_;
-  std::unique_ptr<Directory> directory_;
-};
+using test::created;
+using test::DirectoryTest;
 
 TEST_F(DirectoryTest, TokensAuthenticateTheirUserOnly) {
   const CreatedUser ada = user("ada");
   EXPECT_EQ(directory_->authenticate(ada.token)->user_id, ada.user.user_id);
   EXPECT_FALSE(directory_->authenticate(ada.token + "x"));
-  auto second = directory_->issue_token(ada.user.user_id);
-  ASSERT_TRUE(second);
-  EXPECT_EQ(directory_->authenticate(*second)->user_id, ada.user.user_id);
+  const std::string second = created(directory_->issue_token(ada.user.user_id));
+  EXPECT_EQ(directory_->authenticate(second)->user_id, ada.user.user_id);
   EXPECT_EQ(directory_->create_user({"ada", "other@example.com", "", "", "", ""}).error().code,
             StoreErrorCode::kConflict);
   EXPECT_EQ(directory_->create_user({"bob", "ADA@example.COM", "", "", "", ""}).error().code,
@@ -206,9 +160,10 @@ TEST_F(DirectoryTest, StaleVersionsAreRefused) {
 TEST_F(DirectoryTest, IdempotentInvitesAnswerTheFirstAnswer) {
   const CreatedUser ada = user("ada");
   const Organization org = organization(ada.user);
-  IdempotentRequest request{"ada key-1", {1}, [](const OrganizationMember& m) {
-                              return m.organization_member_id.to_string();
-                            }};
+  IdempotentCreate<OrganizationMember> request{
+      "ada key-1", {1}, [](const OrganizationMember& m) {
+        return StoredAnswer{201, m.organization_member_id.to_string()};
+      }};
   auto first =
       directory_->invite(Actor::admin(), org.organization_id, {"i@example.com", {}}, &request);
   ASSERT_TRUE(first);
@@ -218,6 +173,7 @@ TEST_F(DirectoryTest, IdempotentInvitesAnswerTheFirstAnswer) {
       directory_->invite(Actor::admin(), org.organization_id, {"i@example.com", {}}, &request);
   ASSERT_TRUE(again);
   EXPECT_EQ(std::get<StoredAnswer>(*again).body, id);
+  EXPECT_EQ(std::get<StoredAnswer>(*again).status, 201);
   request.request_hash[0] = 2;
   EXPECT_EQ(directory_->invite(Actor::admin(), org.organization_id, {"i@example.com", {}}, &request)
                 .error()

@@ -183,5 +183,40 @@ TEST(JsonTest, AbsentMembersTakeZeroValues) {
   EXPECT_EQ(encode(m), encode(OrganizationMember{.version = 0}));
 }
 
+TEST(JsonTest, SpaceMemberMaskKeepsOnlySelectedMembersInOrder) {
+  SpaceMember member;
+  member.username = "ada";
+  member.email = "ada@example.com";
+  member.admin = true;
+  std::string out;
+  encode_json(member, out,
+              space_member_field("Admin") | space_member_field("Username") |
+                  space_member_field("SpaceMemberID"));
+  EXPECT_EQ(out, R"({"SpaceMemberID":"00000000-0000-0000-0000-000000000000","Username":"ada",)"
+                 R"("Admin":true})");
+  EXPECT_EQ(space_member_field("Role"), 0u);
+  EXPECT_NE(space_member_field("Email"), organization_member_field("Email"));
+  std::string all;
+  encode_json(member, all, kAllFields);
+  EXPECT_EQ(all, encode(member));
+}
+
+TEST(JsonTest, SpaceAndFilter) {
+  Space space{.space_id = uuid("c2b9546e-0f02-40f3-adb7-f1d5cbf15150"),
+              .slug = "platform",
+              .display_name = "Platform",
+              .created_at = instant("2025-01-02T03:04:05Z"),
+              .version = 2};
+  EXPECT_TRUE(has_substr(encode(space), R"("SpaceID":"c2b9546e-0f02-40f3-adb7-f1d5cbf15150")"));
+  EXPECT_TRUE(has_substr(encode(space), R"("Slug":"platform","DisplayName":"Platform")"));
+  EXPECT_TRUE(has_substr(encode(space), R"("Version":2,"CreatedAt":"2025-01-02T03:04:05)"));
+  Filter filter{.slug = "admins", .from = "SpaceMember", .where = "Admin = 'x'"};
+  EXPECT_TRUE(has_substr(encode(filter), R"("From":"SpaceMember","FromSpaceID":null,)"
+                                         R"("Where":"Admin = 'x'")"));
+  filter.from_space_id = space.space_id;
+  EXPECT_TRUE(
+      has_substr(encode(filter), R"("FromSpaceID":"c2b9546e-0f02-40f3-adb7-f1d5cbf15150")"));
+}
+
 }  // namespace
 }  // namespace rollcall::index

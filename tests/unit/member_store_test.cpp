@@ -333,7 +333,7 @@ TEST_F(MemberStoreListTest, IncludeTotalCountsEveryMatchOnExactAndResidualPlans)
       request.include_total = true;
       EXPECT_EQ(list_ok(store_, request).total, expected({}, text).size())
           << text << "\n"
-          << store_.explain(request);
+          << store_.explain(request).text();
     }
   }
 }
@@ -436,7 +436,7 @@ class MemberStorePlanTest : public MemberStoreTest {
     }
   }
 
-  std::string explain(const std::string& text) { return store_.explain(request_for(org_a_, text)); }
+  std::string explain(const std::string& text) { return store_.explain(request_for(org_a_, text)).text(); }
 
   const Uuid role_id_ = make_uuid(kRoleTag, 1);
 };
@@ -515,7 +515,7 @@ TEST_F(MemberStoreTest, OnlyTheRequestedOrganizationsRecords) {
     request.include_total = true;
     const ListResult page = list_ok(store_, request);
     EXPECT_EQ(ids_of(page.items), std::vector{member_id(1)}) << text;
-    EXPECT_EQ(page.total, 1u) << text << "\n" << store_.explain(request);
+    EXPECT_EQ(page.total, 1u) << text << "\n" << store_.explain(request).text();
   }
   ListRequest other = request_for(org_a_, "OrganizationMemberID = '" + b_id + "'");
   other.include_total = true;

@@ -39,7 +39,9 @@ constexpr std::size_t kWriters = 3;
 constexpr std::uint64_t kWritesPerWriter = 500;  // paced, so they overlap the walk
 constexpr std::size_t kLimit = 7;
 
-class PagingConcurrencyTest : public ::testing::TestWithParam<bool> {
+// The walk's order: CreatedAt (which no write changes) or Username and Role
+// (which the writers change: the walk then reads the versions of its first page).
+class PagingConcurrencyTest : public ::testing::TestWithParam<SortKey> {
  protected:
   void SetUp() override {
     for (std::uint64_t n = 1; n <= kInitial; ++n) {
@@ -111,7 +113,7 @@ Walk slow_walk(const OrganizationMemberStore& store, ListRequest request) {
 }
 
 TEST_P(PagingConcurrencyTest, WalkSeesEveryStableRecordExactlyOnce) {
-  const std::vector<SortKey> order = {{"CreatedAt", GetParam()}};
+  const std::vector<SortKey> order = {GetParam()};
   std::vector<std::vector<Uuid>> erased(kWriters);
   Walk walk;
   std::size_t writes_during_walk = 0;
@@ -151,8 +153,13 @@ TEST_P(PagingConcurrencyTest, WalkSeesEveryStableRecordExactlyOnce) {
   EXPECT_LE(walk.pages, (kInitial + writes_during_walk) / kLimit + 2);
 }
 
-INSTANTIATE_TEST_SUITE_P(Directions, PagingConcurrencyTest, ::testing::Bool(),
-                         [](const auto& info) { return info.param ? "Descending" : "Ascending"; });
+INSTANTIATE_TEST_SUITE_P(Orders, PagingConcurrencyTest,
+                         ::testing::Values(SortKey{"CreatedAt", false}, SortKey{"CreatedAt", true},
+                                           SortKey{"Username", false}, SortKey{"Role", true}),
+                         [](const auto& info) {
+                           return info.param.attribute +
+                                  (info.param.descending ? "Descending" : "Ascending");
+                         });
 
 // --- Races on the last-OWNER rule and on If-Match ------------------------------
 

@@ -532,7 +532,7 @@ class PlannerDifferentialTest : public ::testing::Test {
     const bool same = !walk.error && actual == expected && walk.first_total == expected.size() &&
                       count == expected.size();
     if (!same) {
-      ADD_FAILURE() << "where: " << text << "\nplan: " << store_.explain(request)
+      ADD_FAILURE() << "where: " << text << "\nplan: " << store_.explain(request).text()
                     << "\norg: " << org.to_string() << ", order: " << describe(order)
                     << ", limit: " << limit << ", pages: " << walk.pages
                     << (walk.error ? "\nerror: " + walk.error->message : "") << "\nexpected "

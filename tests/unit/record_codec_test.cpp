@@ -198,7 +198,7 @@ TEST(Mutation, RejectsBadEnvelopes) {
   const auto error = [](const std::string& b) { return decode_mutation(b).status().message(); };
   EXPECT_NE(error(bytes.substr(0, 18)).find("truncated"), std::string::npos);
   EXPECT_NE(error("\x02" + bytes.substr(1)).find("version 2"), std::string::npos);
-  EXPECT_NE(error(bytes.substr(0, 1) + "\x08" + bytes.substr(2)).find("entity type 8"),
+  EXPECT_NE(error(bytes.substr(0, 1) + "\x0a" + bytes.substr(2)).find("entity type 10"),
             std::string::npos);
   EXPECT_NE(error(bytes.substr(0, 2) + std::string(1, '\0') + bytes.substr(3)).find("op 0"),
             std::string::npos);

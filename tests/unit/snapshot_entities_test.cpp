@@ -1,5 +1,5 @@
-// Snapshot format 2: all six record types and their header counts, sinks that
-// predate the new types, and refusal of format 1 files.
+// Snapshot format 3: all eight record types and their header counts, sinks that
+// predate the new types, format 2 files still read, format 1 files refused.
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,7 +20,7 @@ using test::sample_space_member;
 using test::TempDir;
 using test::test_uuid;
 
-constexpr std::size_t kHeaderBytes = 76;
+constexpr std::size_t kHeaderBytes = 92;
 // Where the header's count of the record type at `index` (in header order) is.
 constexpr std::size_t count_offset(std::size_t index) {
   return 24 + 8 * index;  // after the magic, the versions and the sequence
@@ -48,6 +48,23 @@ AccessToken access_token(std::uint64_t n) {
 
 IdempotencyEntry idempotency_entry(std::uint64_t n) {
   return {"scope" + std::to_string(n), {0x11}, 201, "{}", {6}};
+}
+
+Space space(std::uint64_t n) {
+  return {test_uuid(4, n), test_uuid(2, 1), "s" + std::to_string(n), "Späce", {1}, {2}, 2};
+}
+
+Filter saved_filter(std::uint64_t n) {
+  return {test_uuid(5, n),
+          test_uuid(2, 1),
+          "f" + std::to_string(n),
+          "Owners",
+          "SpaceMember",
+          test_uuid(4, n),
+          "Admin = true",
+          {1},
+          {2},
+          4};
 }
 
 template <class Record>
@@ -88,8 +105,10 @@ TEST(SnapshotEntities, RoundTripsAllRecordTypesAndCounts) {
   for (std::uint64_t i = 0; i < 6; ++i) {
     idempotency_pointers.push_back(std::make_unique<IdempotencyEntry>(idempotency_entry(i)));
   }
+  const auto spaces = several(space, 2);
+  const auto filters = several(saved_filter, 3);
   auto info = write_snapshot(dir.path(), 8, users, organization_members, organizations,
-                             access_tokens, idempotency_pointers, space_members);
+                             access_tokens, idempotency_pointers, space_members, spaces, filters);
   ASSERT_TRUE(info.ok()) << info.status().message();
   EXPECT_EQ(info->organization_members, 2u);
   EXPECT_EQ(info->space_members, 1u);
@@ -97,6 +116,8 @@ TEST(SnapshotEntities, RoundTripsAllRecordTypesAndCounts) {
   EXPECT_EQ(info->organizations, 3u);
   EXPECT_EQ(info->access_tokens, 5u);
   EXPECT_EQ(info->idempotency_entries, 6u);
+  EXPECT_EQ(info->spaces, 2u);
+  EXPECT_EQ(info->filters, 3u);
 
   auto contents = read_snapshot(info->path);
   ASSERT_TRUE(contents.ok()) << contents.status().message();
@@ -110,6 +131,8 @@ TEST(SnapshotEntities, RoundTripsAllRecordTypesAndCounts) {
   expect_same(contents->organizations, organizations);
   expect_same(contents->access_tokens, access_tokens);
   expect_same(contents->idempotency_entries, several(idempotency_entry, 6));
+  expect_same(contents->spaces, spaces);
+  expect_same(contents->filters, filters);
 }
 
 TEST(SnapshotEntities, SinkWithoutTheNewTypesRefusesThem) {
@@ -162,16 +185,49 @@ std::string version_1_snapshot(std::size_t padding) {
   return bytes + "SEND";
 }
 
-TEST(SnapshotFormat, HeaderIsVersion2) {
+TEST(SnapshotFormat, HeaderIsVersion3) {
   TempDir dir;
   auto info = write_snapshot(dir.path(), 3, several(user, 1));
   ASSERT_TRUE(info.ok());
   const std::string bytes = test::read_bytes(info->path);
-  EXPECT_EQ(load_fixed<std::uint32_t>(bytes.data() + 8), 2u);
+  EXPECT_EQ(load_fixed<std::uint32_t>(bytes.data() + 8), 3u);
   EXPECT_EQ(load_fixed<std::uint32_t>(bytes.data() + 8), kSnapshotFormatVersion);
 }
 
-TEST(SnapshotFormat, Version1IsRefusedNamingBothVersions) {
+// The same records in a format 2 file: six counts, no Space or Filter.
+std::string as_version_2(std::string bytes) {
+  bytes.replace(8, 4, std::string("\x02\0\0\0", 4));
+  bytes.erase(count_offset(6), 16);
+  const std::size_t crc_at = count_offset(6);
+  std::string header_crc;
+  put_fixed(header_crc, crc32c(std::string_view(bytes).substr(0, crc_at)));
+  bytes.replace(crc_at, 4, header_crc);
+  return bytes;
+}
+
+TEST(SnapshotFormat, Version2IsStillRead) {
+  TempDir dir;
+  const auto users = several(user, 2);
+  auto info = write_snapshot(dir.path(), 9, users, std::vector{sample_member(0)});
+  ASSERT_TRUE(info.ok()) << info.status().message();
+  test::write_bytes(info->path, as_version_2(test::read_bytes(info->path)));
+  auto contents = read_snapshot(info->path);
+  ASSERT_TRUE(contents.ok()) << contents.status().message();
+  EXPECT_EQ(contents->info.sequence, 9u);
+  EXPECT_EQ(contents->info.spaces, 0u);
+  expect_same(contents->users, users);
+  expect_same(contents->organization_members, std::vector{sample_member(0)});
+}
+
+TEST(SnapshotFormat, Version2WithSpacesIsRefused) {
+  TempDir dir;
+  auto info = write_snapshot(dir.path(), 9, several(space, 1));
+  ASSERT_TRUE(info.ok()) << info.status().message();
+  test::write_bytes(info->path, as_version_2(test::read_bytes(info->path)));
+  EXPECT_FALSE(read_snapshot(info->path).ok());
+}
+
+TEST(SnapshotFormat, Version1IsRefusedNamingTheReadableVersions) {
   TempDir dir;
   for (std::size_t padding : {0, 200}) {
     const std::string path = dir.file("snapshot-00000000000000000007.snap");
@@ -180,7 +236,7 @@ TEST(SnapshotFormat, Version1IsRefusedNamingBothVersions) {
     ASSERT_FALSE(read.ok());
     EXPECT_NE(read.status().message().find(
                   "snapshot format version 1 is not supported (this version reads format "
-                  "version 2)"),
+                  "versions 2 to 3)"),
               std::string::npos)
         << read.status().message();
 

@@ -20,9 +20,10 @@
 #include <vector>
 
 #include "rollcall/filter/error.hpp"
-#include "rollcall/index/durable_member_store.hpp"
 #include "rollcall/index/entities.hpp"
 #include "rollcall/index/member_store.hpp"
+#include "rollcall/index/recovery.hpp"
+#include "rollcall/index/space_member_store.hpp"
 
 namespace rollcall::index {
 
@@ -52,6 +53,7 @@ struct DirectoryOptions {
   // A background snapshot starts after this many logged writes (0: never).
   std::uint64_t snapshot_every_writes = 100000;
   std::chrono::seconds idempotency_retention{24 * 3600};
+  PageWalkOptions page_walks;  // how far back a walk through list pages may resume
 };
 
 struct NewUser {
@@ -88,19 +90,28 @@ struct Invitation {
   MemberSettings settings;
 };
 
-// An Idempotency-Key on a create: `scope` names caller, route and key;
-// `render` makes the answer that a repeat of the same request gets back.
-struct IdempotentRequest {
-  std::string scope;
-  std::array<std::uint8_t, 32> request_hash{};
-  std::function<std::string(const OrganizationMember&)> render;
-};
-
 // A repeat of an idempotent request: the first answer.
 struct StoredAnswer {
   std::int32_t status = 0;
   std::string body;
 };
+
+// An Idempotency-Key on a create: `scope` names caller, route and key;
+// `request_hash` is the SHA-256 of the request body. `render` makes, from the
+// record created, the answer a repeat of the same request gets back; it is
+// stored with the record in the same logged write (so it must hold no secret:
+// a token is stored only as its hash). A repeat with another body is 422.
+template <class T>
+struct IdempotentCreate {
+  std::string scope;
+  std::array<std::uint8_t, 32> request_hash{};
+  std::function<StoredAnswer(const T&)> render;
+};
+
+// What a create answers: the record it made, or the stored first answer to
+// the same Idempotency-Key.
+template <class T>
+using Created = std::variant<T, StoredAnswer>;
 
 // A page of a small list (organizations, the caller's memberships).
 template <class T>
@@ -116,6 +127,50 @@ struct PageRequest {
   bool reverse = false;
 };
 
+struct NewSpace {
+  std::string display_name;
+  std::string slug;  // unique in the organization when not empty
+};
+
+// The fields of a space membership an OWNER, ADMIN or space admin may set.
+struct SpaceMemberSettings {
+  bool admin = false;
+  std::vector<Uuid> role_ids;
+  Labels labels;
+};
+
+// Adds the organization membership with this Email (case-insensitively,
+// pending ones too) to a space.
+struct SpaceInvitation {
+  std::string email;
+  SpaceMemberSettings settings;
+};
+
+// What the caller may do in a space.
+enum class SpaceStanding : std::uint8_t {
+  kNone,         // not a member of the organization, or no such space: 404
+  kOrgMember,    // an organization member outside the space: 403
+  kSpaceMember,  // reads the space's members
+  kSpaceAdmin,   // also adds, changes and removes them
+  kOrgAdmin,     // OWNER, ADMIN or the server admin: everything
+};
+
+struct SpaceAccess {
+  Space space;
+  SpaceStanding standing = SpaceStanding::kNone;
+  Standing organization_standing = Standing::kNone;
+};
+
+// A saved filter as written by a client. `where` is compiled against the
+// schema of `from` when saved.
+struct FilterSpec {
+  std::string slug;  // required; unique in the organization
+  std::string display_name;
+  std::string from = "OrganizationMember";  // or SpaceMember
+  std::optional<Uuid> from_space_id;        // SpaceMember only; a space of the organization
+  std::string where;
+};
+
 class Directory {
  public:
   // Locks `data_dir`, loads the newest valid snapshot, replays the log.
@@ -128,14 +183,19 @@ class Directory {
   const Recovery& recovery() const;
 
   // Users and tokens. Username and Email (case-insensitively) are unique.
-  DirectoryResult<CreatedUser> create_user(NewUser user);
-  DirectoryResult<std::string> issue_token(const Uuid& user_id);
+  DirectoryResult<Created<CreatedUser>> create_user(
+      NewUser user, const IdempotentCreate<CreatedUser>* idempotent = nullptr);
+  // `render` sees the new token but must not store it (see IdempotentCreate).
+  DirectoryResult<Created<std::string>> issue_token(
+      const Uuid& user_id, const IdempotentCreate<std::string>* idempotent = nullptr);
   // The user a token belongs to.
   std::optional<User> authenticate(std::string_view token) const;
   std::optional<User> find_user(const Uuid& user_id) const;
 
   // Organizations. The creator becomes their active OWNER in the same write.
-  DirectoryResult<Organization> create_organization(const User& creator, NewOrganization org);
+  DirectoryResult<Created<Organization>> create_organization(
+      const User& creator, NewOrganization org,
+      const IdempotentCreate<Organization>* idempotent = nullptr);
   std::optional<Organization> find_organization(const Uuid& organization_id) const;
   // Those where `actor` has an active membership (all for the admin), by
   // (CreatedAt, OrganizationID).
@@ -150,14 +210,14 @@ class Directory {
   // never creates, changes or removes an OWNER membership nor grants OWNER;
   // an organization keeps an active OWNER. Errors: kNotFound (not visible),
   // kForbidden, kConflict, kVersionMismatch, kRuleViolation, kBadRequest.
-  using InviteOutcome = std::variant<MemberPtr, StoredAnswer>;
-  DirectoryResult<InviteOutcome> invite(const Actor& actor, const Uuid& organization_id,
-                                        Invitation invitation,
-                                        const IdempotentRequest* idempotent = nullptr);
+  DirectoryResult<Created<MemberPtr>> invite(
+      const Actor& actor, const Uuid& organization_id, Invitation invitation,
+      const IdempotentCreate<OrganizationMember>* idempotent = nullptr);
   DirectoryResult<MemberPtr> update_member(const Actor& actor, const Uuid& organization_id,
                                            const Uuid& member_id, MemberSettings settings,
                                            std::int64_t expected_version);
-  // Also the member themself. `expected_version`: If-Match, when given.
+  // Also the member themself; their space memberships go in the same write.
+  // `expected_version`: If-Match, when given.
   DirectoryResult<std::monostate> remove_member(const Actor& actor, const Uuid& organization_id,
                                                 const Uuid& member_id,
                                                 std::optional<std::int64_t> expected_version);
@@ -171,9 +231,62 @@ class Directory {
   DirectoryResult<Page<MemberPtr>> memberships(const User& user, const PageRequest& page,
                                                std::optional<std::string_view> status) const;
   MemberPtr membership(const User& user, const Uuid& organization_id) const;
-  // Accepts a pending invitation: binds the user, copies their profile, active.
+  // Accepts a pending invitation: binds the user, copies their profile, active;
+  // the membership's space memberships get the user too (Version +1 each).
   DirectoryResult<MemberPtr> accept_invitation(const User& user, const Uuid& organization_id);
   DirectoryResult<std::monostate> leave(const User& user, const Uuid& organization_id);
+
+  // Spaces. OWNER and ADMIN create them; every member lists them.
+  DirectoryResult<Created<Space>> create_space(const Actor& actor, const Uuid& organization_id,
+                                               NewSpace space,
+                                               const IdempotentCreate<Space>* idempotent = nullptr);
+  // The organization's spaces, by (CreatedAt, SpaceID).
+  DirectoryResult<Page<Space>> spaces(const Actor& actor, const Uuid& organization_id,
+                                      const PageRequest& page) const;
+  // The space and what `actor` may do in it; kNotFound when the caller may not
+  // see its organization (or there is no such space).
+  DirectoryResult<SpaceAccess> space_access(const Actor& actor, const Uuid& space_id) const;
+
+  // Space memberships. The organization's OWNER and ADMIN and the space's
+  // admins manage them; a member may remove their own. Errors as for
+  // memberships; kRuleViolation when no organization membership has the Email,
+  // kConflict when it is already in the space.
+  DirectoryResult<Created<SpaceMemberPtr>> add_space_member(
+      const Actor& actor, const Uuid& space_id, SpaceInvitation invitation,
+      const IdempotentCreate<SpaceMember>* idempotent = nullptr);
+  DirectoryResult<SpaceMemberPtr> update_space_member(const Actor& actor, const Uuid& space_id,
+                                                      const Uuid& space_member_id,
+                                                      SpaceMemberSettings settings,
+                                                      std::int64_t expected_version);
+  DirectoryResult<std::monostate> remove_space_member(const Actor& actor, const Uuid& space_id,
+                                                      const Uuid& space_member_id,
+                                                      std::optional<std::int64_t> expected_version);
+  // Reads of space memberships go to the store (check space_access first).
+  const SpaceMemberStore& space_members() const;
+
+  // Saved filters. Members read them; OWNER and ADMIN write them. `where` that
+  // does not compile is kBadRequest with the compiler's message (and column).
+  DirectoryResult<Created<Filter>> create_filter(
+      const Actor& actor, const Uuid& organization_id, FilterSpec spec,
+      const IdempotentCreate<Filter>* idempotent = nullptr);
+  // PATCH and PUT: the caller merges; this replaces the mutable fields.
+  DirectoryResult<Filter> update_filter(const Actor& actor, const Uuid& organization_id,
+                                        const Uuid& filter_id, FilterSpec spec,
+                                        std::int64_t expected_version);
+  DirectoryResult<std::monostate> remove_filter(const Actor& actor, const Uuid& organization_id,
+                                                const Uuid& filter_id,
+                                                std::optional<std::int64_t> expected_version);
+  // By FilterID or Slug, in the organization.
+  DirectoryResult<Filter> filter(const Actor& actor, const Uuid& organization_id,
+                                 std::string_view id_or_slug) const;
+  DirectoryResult<Page<Filter>> filters(const Actor& actor, const Uuid& organization_id,
+                                        const PageRequest& page) const;
+  // `filter=` on a list of `entity` in the organization (and `space_id`, for a
+  // space's list): kBadRequest naming the rule when the filter belongs to
+  // another organization, is From another entity, or is bound to another space.
+  DirectoryResult<Filter> filter_for_list(const Actor& actor, const Uuid& organization_id,
+                                          std::string_view id_or_slug, std::string_view entity,
+                                          const std::optional<Uuid>& space_id) const;
 
   // Imports records as they are (IDs, Version, times kept), creating the users
   // and organizations they name. Stops at the first failure (those before it
@@ -190,6 +303,8 @@ class Directory {
   const OrganizationMemberStore& members() const;
   std::size_t user_count() const;
   std::size_t organization_count() const;
+  std::size_t space_count() const;
+  std::size_t filter_count() const;
   std::uint64_t wal_last_sequence() const;
   std::uint64_t wal_durable_sequence() const;
   std::optional<persist::SnapshotInfo> last_snapshot() const;

@@ -83,6 +83,30 @@ struct Organization {
   std::int64_t version = 1;
 };
 
+struct Space {
+  Uuid space_id;
+  Uuid organization_id;
+  std::string slug;
+  std::string display_name;
+  Timestamp created_at;
+  Timestamp updated_at;
+  std::int64_t version = 1;
+};
+
+// A saved `where`: compiled when saved, applied by lists that name it.
+struct Filter {
+  Uuid filter_id;
+  Uuid organization_id;
+  std::string slug;
+  std::string display_name;
+  std::string from;                   // OrganizationMember | SpaceMember
+  std::optional<Uuid> from_space_id;  // only for SpaceMember: that space's lists
+  std::string where;
+  Timestamp created_at;
+  Timestamp updated_at;
+  std::int64_t version = 1;
+};
+
 // A user's API token, kept only as the SHA-256 of its text.
 struct AccessToken {
   std::array<std::uint8_t, 32> hash{};

@@ -29,12 +29,17 @@ void encode_json(const OrganizationMember& record, std::string& out);
 void encode_json(const SpaceMember& record, std::string& out);
 void encode_json(const User& record, std::string& out);
 void encode_json(const Organization& record, std::string& out);
+void encode_json(const Space& record, std::string& out);
+void encode_json(const Filter& record, std::string& out);
 
-// A subset of an OrganizationMember's JSON members: one bit per member.
+// A subset of an OrganizationMember's or SpaceMember's JSON members: one bit
+// per member.
 using FieldMask = std::uint32_t;
 inline constexpr FieldMask kAllFields = ~FieldMask{0};
 // The bit of the member `name`, or 0 when there is no such member.
 FieldMask organization_member_field(std::string_view name);
 void encode_json(const OrganizationMember& record, std::string& out, FieldMask fields);
+FieldMask space_member_field(std::string_view name);
+void encode_json(const SpaceMember& record, std::string& out, FieldMask fields);
 
 }  // namespace rollcall::index

@@ -4,6 +4,7 @@
 // shared, so results stay valid after the lock is released.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -41,6 +42,15 @@ struct SortKey {
   bool descending = false;
 };
 
+// How far back a walk through pages may resume. Each page of a walk reads the
+// store as it was at the walk's first page, rebuilt from the versions that
+// later writes replaced; a token older than the oldest kept version (or made
+// before a restart) answers kBadRequest "page_token has expired".
+struct PageWalkOptions {
+  std::size_t max_versions = 100000;  // replaced versions kept (they share the records)
+  std::chrono::seconds retention{600};
+};
+
 struct ListRequest {
   Uuid organization_id;
   // where AND saved filter AND contains, compiled against
@@ -52,6 +62,14 @@ struct ListRequest {
   bool include_total = false;
   // Extra text the page token is bound to (the caller's select, scope, ...).
   std::string binding;
+};
+
+// How a list would run, for `GET /where/explain`.
+struct Explanation {
+  std::string access_path;           // e.g. "index (OrganizationID, Role) = 'OWNER'"
+  std::uint64_t estimated_rows = 0;  // candidates the access path yields
+  std::string residual;              // what is evaluated on each candidate; empty: nothing
+  std::string text() const;          // one line: path; residual
 };
 
 struct ListResult {
@@ -70,7 +88,7 @@ class OrganizationMemberStore {
  public:
   // `token_key` authenticates page tokens (keep it across restarts so that
   // tokens stay valid); empty picks a random one.
-  explicit OrganizationMemberStore(std::string token_key = {});
+  explicit OrganizationMemberStore(std::string token_key = {}, PageWalkOptions walks = {});
   ~OrganizationMemberStore();
   OrganizationMemberStore(const OrganizationMemberStore&) = delete;
   OrganizationMemberStore& operator=(const OrganizationMemberStore&) = delete;
@@ -82,6 +100,9 @@ class OrganizationMemberStore {
                                     std::optional<std::int64_t> expected_version = {});
   std::optional<StoreError> erase(const Uuid& id,
                                   std::optional<std::int64_t> expected_version = {});
+
+  // No walk resumes from a state before now (Directory: after recovery).
+  void forget_history();
 
   // Set once, before writes start (not synchronized with them).
   void set_journal(StoreJournal journal);
@@ -103,7 +124,7 @@ class OrganizationMemberStore {
   // materializing them (O(log n) when an index answers the whole predicate).
   std::uint64_t count(const Uuid& organization, const filter::Predicate& predicate) const;
   // How `list` would run: the access path chosen and the residual predicate.
-  std::string explain(const ListRequest& request) const;
+  Explanation explain(const ListRequest& request) const;
   // Every record, for snapshots; copies pointers under a short lock.
   std::vector<MemberPtr> all() const;
   // The same, calling `at_same_instant` under the lock, so that what it reads

@@ -19,9 +19,11 @@
 namespace rollcall::persist {
 
 using index::AccessToken;
+using index::Filter;
 using index::IdempotencyEntry;
 using index::Organization;
 using index::OrganizationMember;
+using index::Space;
 using index::SpaceMember;
 using index::User;
 using index::Uuid;
@@ -37,6 +39,8 @@ enum class EntityType : std::uint8_t {
   kAccessToken = 5,
   kIdempotency = 6,
   kBatch = 7,  // several mutations applied atomically, see encode_batch
+  kSpace = 8,
+  kFilter = 9,
 };
 enum class Op : std::uint8_t { kUpsert = 1, kDelete = 2 };
 
@@ -69,6 +73,14 @@ template <>
 struct EntityTypeOf<IdempotencyEntry> {
   static constexpr EntityType value = EntityType::kIdempotency;
 };
+template <>
+struct EntityTypeOf<Space> {
+  static constexpr EntityType value = EntityType::kSpace;
+};
+template <>
+struct EntityTypeOf<Filter> {
+  static constexpr EntityType value = EntityType::kFilter;
+};
 template <class Record>
 inline constexpr EntityType entity_type_of = EntityTypeOf<Record>::value;
 
@@ -81,12 +93,16 @@ void encode_record(const User& record, std::string& out);
 void encode_record(const Organization& record, std::string& out);
 void encode_record(const AccessToken& record, std::string& out);
 void encode_record(const IdempotencyEntry& record, std::string& out);
+void encode_record(const Space& record, std::string& out);
+void encode_record(const Filter& record, std::string& out);
 Status decode_record(std::string_view in, OrganizationMember& out);
 Status decode_record(std::string_view in, SpaceMember& out);
 Status decode_record(std::string_view in, User& out);
 Status decode_record(std::string_view in, Organization& out);
 Status decode_record(std::string_view in, AccessToken& out);
 Status decode_record(std::string_view in, IdempotencyEntry& out);
+Status decode_record(std::string_view in, Space& out);
+Status decode_record(std::string_view in, Filter& out);
 
 // The unit the write-ahead log stores:
 //   codec version u8 | entity type u8 | op u8 | id (16 bytes) | payload
@@ -109,6 +125,8 @@ void encode_upsert(const User& record, std::string& out);
 void encode_upsert(const Organization& record, std::string& out);
 void encode_upsert(const AccessToken& record, std::string& out);
 void encode_upsert(const IdempotencyEntry& record, std::string& out);
+void encode_upsert(const Space& record, std::string& out);
+void encode_upsert(const Filter& record, std::string& out);
 void encode_delete(EntityType entity, const Uuid& id, std::string& out);
 void encode_batch(std::span<const std::string> mutations, std::string& out);
 Result<MutationView> decode_mutation(std::string_view in);

@@ -3,7 +3,8 @@
 //
 //   header:  magic "RCSNAP\r\n" | format version u32 | codec version u32 |
 //            sequence u64 | record count u64 for each of OrganizationMember,
-//            SpaceMember, User, Organization, AccessToken, IdempotencyEntry |
+//            SpaceMember, User, Organization, AccessToken, IdempotencyEntry,
+//            Space, Filter |
 //            CRC-32C of the above u32
 //   records: entity type u8 | varint length | record (record_codec.hpp)
 //   trailer: CRC-32C of the records u32 | magic "SEND"
@@ -32,15 +33,18 @@
 namespace rollcall::persist {
 
 using index::AccessToken;
+using index::Filter;
 using index::IdempotencyEntry;
 using index::Organization;
 using index::OrganizationMember;
+using index::Space;
 using index::SpaceMember;
 using index::User;
 
 // Version 2 added the User, Organization, AccessToken and IdempotencyEntry
-// records and their header counts; other versions are refused.
-inline constexpr std::uint32_t kSnapshotFormatVersion = 2;
+// records and their header counts, version 3 Space and Filter; other versions
+// are refused.
+inline constexpr std::uint32_t kSnapshotFormatVersion = 3;
 
 struct SnapshotInfo {
   std::string path;
@@ -51,6 +55,8 @@ struct SnapshotInfo {
   std::uint64_t organizations = 0;
   std::uint64_t access_tokens = 0;
   std::uint64_t idempotency_entries = 0;
+  std::uint64_t spaces = 0;
+  std::uint64_t filters = 0;
   std::uint64_t bytes = 0;
 };
 
@@ -72,6 +78,8 @@ class SnapshotWriter {
   Status add(const Organization& record);
   Status add(const AccessToken& record);
   Status add(const IdempotencyEntry& record);
+  Status add(const Space& record);
+  Status add(const Filter& record);
   // Completes the file, fsyncs it and renames it into place atomically.
   Result<SnapshotInfo> commit();
 
@@ -127,6 +135,8 @@ class SnapshotSink {
   virtual Status add(Organization&& record);
   virtual Status add(AccessToken&& record);
   virtual Status add(IdempotencyEntry&& record);
+  virtual Status add(Space&& record);
+  virtual Status add(Filter&& record);
 };
 
 // Reads one snapshot file into `sink`, verifying the header and checksums first.
@@ -151,6 +161,8 @@ struct SnapshotContents {
   std::vector<Organization> organizations;
   std::vector<AccessToken> access_tokens;
   std::vector<IdempotencyEntry> idempotency_entries;
+  std::vector<Space> spaces;
+  std::vector<Filter> filters;
 };
 
 struct LoadedSnapshot {

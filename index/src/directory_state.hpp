@@ -1,0 +1,265 @@
+// Directory's state, shared by the files that implement its parts
+// (directory.cpp: users, organizations, memberships, persistence;
+// directory_spaces.cpp; directory_filters.cpp).
+#pragma once
+
+#include <array>
+#include <future>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include "directory_mutation.hpp"
+#include "rollcall/index/data_dir_lock.hpp"
+#include "rollcall/index/directory.hpp"
+#include "rollcall/index/snapshot.hpp"
+#include "rollcall/index/wal.hpp"
+
+namespace rollcall::index {
+namespace detail {
+
+using Hash = std::array<std::uint8_t, 32>;
+
+StoreError error(StoreErrorCode code, std::string message);
+StoreError not_found(std::string_view what, const Uuid& id);
+Uuid random_uuid();
+Timestamp now();
+// 256 random bits as 64 hex digits after a recognizable prefix.
+std::string random_token();
+inline std::string hash_key(const Hash& hash) { return {hash.begin(), hash.end()}; }
+
+// A space membership shows its organization membership's user.
+inline void copy_user_fields(const OrganizationMember& from, SpaceMember& to) {
+  to.user_id = from.user_id;
+  to.username = from.username;
+  to.email = from.email;
+  to.display_name = from.display_name;
+}
+
+// The next change of a record: Version +1, UpdatedAt (and UpdatedBy when the
+// record has one).
+template <class Record>
+Record next_version(const Record& current, const Actor& actor) {
+  Record next = current;
+  next.version = current.version + 1;
+  next.updated_at = std::max(now(), current.updated_at);
+  if constexpr (requires { next.updated_by; }) next.updated_by = actor.user_id;
+  return next;
+}
+
+}  // namespace detail
+
+struct Directory::State {
+  State(std::string dir, DirectoryOptions options, persist::DataDirLock lock)
+      : dir(std::move(dir)),
+        options(std::move(options)),
+        lock(std::move(lock)),
+        token_key(this->options.token_key.empty() ? detail::random_token()
+                                                  : this->options.token_key),
+        store(token_key, this->options.page_walks),
+        space_store(token_key, this->options.page_walks) {}
+
+  // --- in-memory tables; `tables` guards all but the store -----------------
+  void apply(detail::Mutation&& mutation) {
+    if (mutation.entity == persist::EntityType::kOrganizationMember) return apply_member(mutation);
+    std::unique_lock guard(tables);
+    if (!mutation.upsert) return erase(mutation.entity, mutation.id);
+    std::visit([this](auto&& record) { put(std::move(record)); }, std::move(*mutation.upsert));
+  }
+
+  void erase(persist::EntityType entity, const Uuid& id) {
+    switch (entity) {
+      case persist::EntityType::kUser:
+        return erase_user(id);
+      case persist::EntityType::kOrganization:
+        organizations.erase(id);
+        return;
+      case persist::EntityType::kSpace:
+        spaces.erase(id);
+        return;
+      case persist::EntityType::kSpaceMember:
+        space_store.restore_erase(id);
+        return;
+      case persist::EntityType::kFilter:
+        filters.erase(id);
+        return;
+      default:
+        return;
+    }
+  }
+
+  void put(User&& user) {
+    erase_user(user.user_id);
+    users_by_username[user.username] = user.user_id;
+    users_by_email[fold_email(user.email)] = user.user_id;
+    users[user.user_id] = std::move(user);
+  }
+  void erase_user(const Uuid& id) {
+    auto found = users.find(id);
+    if (found == users.end()) return;
+    users_by_username.erase(found->second.username);
+    users_by_email.erase(fold_email(found->second.email));
+    users.erase(found);
+  }
+  void put(Organization&& org) { organizations[org.organization_id] = std::move(org); }
+  void put(AccessToken&& token) { tokens[detail::hash_key(token.hash)] = token; }
+  void put(IdempotencyEntry&& entry) { answers[entry.scope] = std::move(entry); }
+  void put(OrganizationMember&& /*member*/) {}  // see apply_member
+  void put(Space&& space) { spaces[space.space_id] = std::move(space); }
+  void put(SpaceMember&& member) { space_store.restore(std::move(member)); }
+  void put(Filter&& filter) { filters[filter.filter_id] = std::move(filter); }
+
+  void apply_member(detail::Mutation& mutation) {
+    const Uuid id = mutation.upsert
+                        ? std::get<OrganizationMember>(*mutation.upsert).organization_member_id
+                        : mutation.id;
+    std::unique_lock guard(tables);
+    if (MemberPtr before = store.find(id)) unlist_email(*before);
+    if (!mutation.upsert) {
+      store.restore_erase(id);
+      return;
+    }
+    auto& member = std::get<OrganizationMember>(*mutation.upsert);
+    members_by_email[fold_email(member.email)].push_back(id);
+    store.restore(std::move(member));
+  }
+  void unlist_email(const OrganizationMember& member) {
+    auto found = members_by_email.find(fold_email(member.email));
+    if (found == members_by_email.end()) return;
+    std::erase(found->second, member.organization_member_id);
+    if (found->second.empty()) members_by_email.erase(found);
+  }
+
+  // --- reads under `tables` -------------------------------------------------
+  std::vector<MemberPtr> members_with_email(std::string_view email) const {
+    std::vector<MemberPtr> out;
+    auto found = members_by_email.find(fold_email(email));
+    if (found == members_by_email.end()) return out;
+    for (const Uuid& id : found->second) {
+      if (MemberPtr member = store.find(id)) out.push_back(std::move(member));
+    }
+    return out;
+  }
+
+  MemberPtr active_membership(const Uuid& user_id, const Uuid& org) const {
+    for (MemberPtr& member : store.find_by_user(user_id)) {
+      if (member->organization_id == org && member->status == "active") return member;
+    }
+    return nullptr;
+  }
+
+  Standing standing_locked(const Actor& actor, const Uuid& org) const {
+    if (!organizations.contains(org)) return Standing::kNone;
+    if (actor.is_admin()) return Standing::kServerAdmin;
+    MemberPtr member = active_membership(*actor.user_id, org);
+    if (!member) return Standing::kNone;
+    if (member->role == "OWNER") return Standing::kOwner;
+    return member->role == "ADMIN" ? Standing::kAdmin : Standing::kMember;
+  }
+
+  // The member `id` of `org` as the caller may see it.
+  DirectoryResult<MemberPtr> visible_member(const Uuid& org, const Uuid& id) const {
+    MemberPtr member = store.find(id);
+    if (!member || member->organization_id != org)
+      return detail::not_found("OrganizationMember", id);
+    return member;
+  }
+
+  // The caller's standing in a space of an organization where it has `org`.
+  SpaceStanding space_standing_locked(const Actor& actor, const Space& space, Standing org) const {
+    if (org == Standing::kNone) return SpaceStanding::kNone;
+    if (org != Standing::kMember) return SpaceStanding::kOrgAdmin;
+    MemberPtr mine = active_membership(*actor.user_id, space.organization_id);
+    SpaceMemberPtr in_space =
+        space_store.find_in_space(space.space_id, mine->organization_member_id);
+    if (!in_space) return SpaceStanding::kOrgMember;
+    return in_space->admin ? SpaceStanding::kSpaceAdmin : SpaceStanding::kSpaceMember;
+  }
+
+  // --- idempotent creates (under `writer`) ----------------------------------
+  // The first answer to a repeat of an idempotent create, 422 for a repeat
+  // with another body, nothing for a new key (or one past its retention).
+  template <class R, class T>
+  std::optional<DirectoryResult<Created<R>>> replay(const IdempotentCreate<T>* idempotent) const {
+    if (idempotent == nullptr) return std::nullopt;
+    std::shared_lock read(tables);
+    auto found = answers.find(idempotent->scope);
+    if (found == answers.end() || !retained(found->second, detail::now())) return std::nullopt;
+    if (found->second.request_hash != idempotent->request_hash) {
+      return DirectoryResult<Created<R>>(detail::error(
+          StoreErrorCode::kRuleViolation, "Idempotency-Key was used with another request body"));
+    }
+    return DirectoryResult<Created<R>>(
+        Created<R>(StoredAnswer{found->second.status, found->second.response_body}));
+  }
+
+  // Logs the answer a repeat of the create gets, with the created record.
+  template <class T>
+  static void remember(std::vector<detail::Mutation>& mutations,
+                       const IdempotentCreate<T>* idempotent, const T& created) {
+    if (idempotent == nullptr) return;
+    StoredAnswer answer = idempotent->render(created);
+    mutations.push_back(detail::Mutation::put(
+        IdempotencyEntry{idempotent->scope, idempotent->request_hash, answer.status,
+                         std::move(answer.body), detail::now()}));
+  }
+
+  bool retained(const IdempotencyEntry& entry, Timestamp at) const {
+    const auto retention =
+        std::chrono::duration_cast<std::chrono::microseconds>(options.idempotency_retention);
+    return at.micros - entry.created_at.micros < retention.count();
+  }
+
+  // --- writes ---------------------------------------------------------------
+  // Logs and applies `mutations` (caller holds `writer`); the sequence to wait for.
+  DirectoryResult<std::uint64_t> commit(std::vector<detail::Mutation> mutations) {
+    auto sequence = wal->append(detail::encode_mutations(mutations));
+    if (!sequence) {
+      return detail::error(StoreErrorCode::kUnavailable,
+                           "write-ahead log refused the write: " + sequence.status().message());
+    }
+    for (detail::Mutation& mutation : mutations) apply(std::move(mutation));
+    ++writes_since_snapshot;
+    return *sequence;
+  }
+
+  std::optional<StoreError> durable(std::uint64_t sequence) {
+    if (persist::Status synced = wal->wait_durable(sequence); !synced) {
+      return detail::error(StoreErrorCode::kUnavailable,
+                           "write-ahead log failed to sync: " + synced.message());
+    }
+    return std::nullopt;
+  }
+
+  std::string dir;
+  DirectoryOptions options;
+  persist::DataDirLock lock;
+  std::string token_key;
+  OrganizationMemberStore store;
+  SpaceMemberStore space_store;
+  std::optional<persist::Wal> wal;
+  Recovery recovery;
+
+  std::mutex writer;  // one write at a time: rules, log append and apply
+  mutable std::shared_mutex tables;
+  std::map<Uuid, User> users;
+  std::unordered_map<std::string, Uuid> users_by_username;
+  std::unordered_map<std::string, Uuid> users_by_email;
+  std::unordered_map<std::string, AccessToken> tokens;  // by SHA-256
+  std::map<Uuid, Organization> organizations;
+  std::unordered_map<std::string, std::vector<Uuid>> members_by_email;  // folded
+  std::unordered_map<std::string, IdempotencyEntry> answers;            // by scope
+  std::map<Uuid, Space> spaces;
+  std::map<Uuid, Filter> filters;
+  std::uint64_t writes_since_snapshot = 0;
+
+  std::mutex snapshot_mutex;
+  std::mutex background_mutex;
+  persist::Status background_status;
+  std::optional<persist::SnapshotInfo> last_snapshot;
+  std::future<persist::Status> background;  // last: joined before the rest goes
+};
+
+}  // namespace rollcall::index

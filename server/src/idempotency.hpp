@@ -1,0 +1,52 @@
+// Idempotency-Key on the routes that create something: one helper for all of
+// them, so that every create scopes, hashes and replays keys the same way.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "api_support.hpp"
+#include "rollcall/index/directory.hpp"
+
+namespace rollcall::server {
+
+// Caller, method, path and key; none without an Idempotency-Key header.
+std::optional<std::string> idempotency_scope(const Caller& caller, const Request& request);
+// SHA-256 of the body as sent: the same key with another body is 422.
+std::array<std::uint8_t, 32> body_digest(const Request& request);
+
+// The request's Idempotency-Key as the Directory takes it; none without the
+// header. `render` makes, from the record created, what a repeat gets back.
+template <class T>
+std::optional<index::IdempotentCreate<T>> idempotent_create(
+    const Caller& caller, const Request& request,
+    std::function<index::StoredAnswer(const T&)> render) {
+  auto scope = idempotency_scope(caller, request);
+  if (!scope) return std::nullopt;
+  return index::IdempotentCreate<T>{std::move(*scope), body_digest(request), std::move(render)};
+}
+
+// The pointer the Directory's create functions take.
+template <class T>
+const index::IdempotentCreate<T>* pointer_to(const std::optional<index::IdempotentCreate<T>>& key) {
+  return key ? &*key : nullptr;
+}
+
+// Writes a stored first answer (with Idempotent-Replayed: true) and answers
+// null; otherwise answers the record the create made.
+template <class T>
+const T* fresh_or_replay(const index::Created<T>& created, Response& response) {
+  if (const auto* stored = std::get_if<index::StoredAnswer>(&created)) {
+    response.status = stored->status;
+    response.body = stored->body;
+    response.set_header("Idempotent-Replayed", "true");
+    return nullptr;
+  }
+  return &std::get<T>(created);
+}
+
+}  // namespace rollcall::server

@@ -1,0 +1,216 @@
+// /space/{space}/space_member… and /organization/{org}/space_member…: list,
+// get, add, change and remove space memberships. The Directory checks every
+// rule; these parse, pick the caller's view and render.
+#include "api_support.hpp"
+#include "idempotency.hpp"
+#include "json_body.hpp"
+#include "list_query.hpp"
+#include "query_params.hpp"
+#include "render.hpp"
+
+namespace rollcall::server {
+
+namespace {
+
+using Result = std::optional<HttpError>;
+using index::Directory;
+using index::SpaceStanding;
+
+constexpr std::string_view kEntity = "SpaceMember";
+
+HttpError not_found(const index::Uuid& id) {
+  return HttpError{404, "SpaceMember " + id.to_string() + " not found"};
+}
+
+// The space of the path's first parameter and the caller's standing in it.
+Outcome<index::SpaceAccess> space_of(const Directory& directory, const Caller& caller,
+                                     const Request& request) {
+  auto id = uuid_param(request, 0, "Space");
+  if (!id) return id.error();
+  auto access = directory.space_access(caller.actor, *id);
+  if (!access || access->standing == SpaceStanding::kNone) {
+    return HttpError{404, "Space " + id->to_string() + " not found"};
+  }
+  return std::move(*access);
+}
+
+// A reader of the space's members: 403 for organization members outside it.
+Outcome<index::SpaceAccess> readable_space(const Directory& directory, const Caller& caller,
+                                           const Request& request) {
+  auto access = space_of(directory, caller, request);
+  if (access && access->standing == SpaceStanding::kOrgMember) {
+    return HttpError{403,
+                     "only the space's members and the organization's OWNER or ADMIN may "
+                     "read its members"};
+  }
+  return access;
+}
+
+// The organization of the path, for its OWNER and ADMIN only.
+Outcome<index::Uuid> managed_organization(const Directory& directory, const Caller& caller,
+                                          const Request& request) {
+  auto org = organization_of(directory, caller, request);
+  if (!org) return org.error();
+  if (auto refused = require_manager(org->standing)) return *refused;
+  return org->id;
+}
+
+// A list of one space's members (`space`) or of the organization's.
+Result answer(const Directory& directory, const Caller& caller, const Request& request,
+              Response& response, const index::Uuid& organization_id,
+              std::optional<index::Uuid> space, const ListView& view) {
+  auto query = parse_list(request, view,
+                          saved_filter(directory, caller.actor, organization_id, kEntity, space));
+  if (!query) return query.error();
+  index::SpaceMemberListRequest store_request;
+  store_request.organization_id = organization_id;
+  store_request.space_id = space;
+  fill_request(*query, store_request);
+  answer_list(
+      directory.space_members(), std::move(store_request), query->stream,
+      [fields = query->fields](const index::SpaceMember& m) {
+        return space_member_json(m, fields);
+      },
+      response);
+  return std::nullopt;
+}
+
+Result list_space(const Directory& directory, const Caller& caller, const Request& request,
+                  Response& response) {
+  auto access = readable_space(directory, caller, request);
+  if (!access) return access.error();
+  return answer(directory, caller, request, response, access->space.organization_id,
+                access->space.space_id, space_member_view(access->standing));
+}
+
+Result list_organization(const Directory& directory, const Caller& caller, const Request& request,
+                         Response& response) {
+  auto org = managed_organization(directory, caller, request);
+  if (!org) return org.error();
+  return answer(directory, caller, request, response, *org, std::nullopt,
+                space_member_view(SpaceStanding::kOrgAdmin));
+}
+
+// One membership, when `belongs` says it is under the path and the view shows it.
+template <class Belongs>
+Result get_one(const Directory& directory, const Request& request, Response& response,
+               const ListView& view, Belongs belongs) {
+  auto id = uuid_param(request, 1, kEntity);
+  if (!id) return id.error();
+  index::SpaceMemberPtr member = directory.space_members().find(*id);
+  if (!member || !belongs(*member) || !view.shows(*member)) return not_found(*id);
+  render(response, *member, view.fields);
+  return std::nullopt;
+}
+
+Result get_in_space(const Directory& directory, const Caller& caller, const Request& request,
+                    Response& response) {
+  auto access = readable_space(directory, caller, request);
+  if (!access) return access.error();
+  const index::Uuid space = access->space.space_id;
+  return get_one(directory, request, response, space_member_view(access->standing),
+                 [&](const index::SpaceMember& m) { return m.space_id == space; });
+}
+
+Result get_in_organization(const Directory& directory, const Caller& caller, const Request& request,
+                           Response& response) {
+  auto org = managed_organization(directory, caller, request);
+  if (!org) return org.error();
+  const index::Uuid organization_id = *org;
+  return get_one(directory, request, response, space_member_view(SpaceStanding::kOrgAdmin),
+                 [&](const index::SpaceMember& m) { return m.organization_id == organization_id; });
+}
+
+Result read_settings(const JsonBody& body, index::SpaceMemberSettings& settings, bool merge) {
+  if (body.is_null("Admin")) return bad_request("member \"Admin\" must be true or false");
+  if (auto bad = body.read("Admin", settings.admin)) return bad;
+  if (auto bad =
+          merge ? body.merge("Labels", settings.labels) : body.read("Labels", settings.labels)) {
+    return bad;
+  }
+  if (body.is_null("RoleIDs")) {
+    settings.role_ids.clear();
+    return std::nullopt;
+  }
+  return body.read("RoleIDs", settings.role_ids);
+}
+
+Result add(Directory& directory, const Caller& caller, const Request& request, Response& response) {
+  auto space = uuid_param(request, 0, "Space");
+  if (!space) return space.error();
+  auto body = JsonBody::parse(request, {"Email", "Admin", "RoleIDs", "Labels"});
+  if (!body) return body.error();
+  index::SpaceInvitation invitation;
+  if (!body->has("Email")) return bad_request("member \"Email\" is required");
+  if (auto bad = body->read("Email", invitation.email)) return bad;
+  if (auto bad = read_settings(*body, invitation.settings, false)) return bad;
+  const auto key =
+      idempotent_create<index::SpaceMember>(caller, request, [](const index::SpaceMember& member) {
+        return index::StoredAnswer{201, space_member_json(member, index::kAllFields)};
+      });
+  auto added =
+      directory.add_space_member(caller.actor, *space, std::move(invitation), pointer_to(key));
+  if (!added) return from_store(added.error());
+  if (const auto* fresh = fresh_or_replay(*added, response)) {
+    render(response, **fresh, index::kAllFields, 201);
+  }
+  return std::nullopt;
+}
+
+// PATCH (merge) and PUT (replace) of Admin, RoleIDs and Labels.
+Result change(Directory& directory, const Caller& caller, const Request& request,
+              Response& response, bool merge) {
+  auto access = space_of(directory, caller, request);
+  if (!access) return access.error();
+  auto id = uuid_param(request, 1, kEntity);
+  if (!id) return id.error();
+  auto version = if_match(request, true);
+  if (!version) return version.error();
+  auto body =
+      JsonBody::parse(request, {"Admin", "RoleIDs", "Labels"}, {"application/merge-patch+json"});
+  if (!body) return body.error();
+  index::SpaceMemberPtr current = directory.space_members().find(*id);
+  if (!current || current->space_id != access->space.space_id) return not_found(*id);
+  index::SpaceMemberSettings settings;
+  if (merge) settings = {current->admin, current->role_ids, current->labels};
+  if (auto bad = read_settings(*body, settings, merge)) return bad;
+  auto updated = directory.update_space_member(caller.actor, access->space.space_id, *id,
+                                               std::move(settings), **version);
+  if (!updated) return from_store(updated.error());
+  render(response, **updated, index::kAllFields);
+  return std::nullopt;
+}
+
+Result remove(Directory& directory, const Caller& caller, const Request& request,
+              Response& response) {
+  auto space = uuid_param(request, 0, "Space");
+  if (!space) return space.error();
+  auto id = uuid_param(request, 1, kEntity);
+  if (!id) return id.error();
+  auto version = if_match(request, false);
+  if (!version) return version.error();
+  auto removed = directory.remove_space_member(caller.actor, *space, *id, *version);
+  if (!removed) return from_store(removed.error());
+  render_message(response, "SpaceMember " + id->to_string() + " removed");
+  return std::nullopt;
+}
+
+}  // namespace
+
+void routes_space_members(Router& router, ApiContext& context) {
+  Directory* directory = &context.directory;
+  const std::string in_space = "/space/{space}/space_member";
+  const std::string in_org = "/organization/{org}/space_member";
+  router.add("GET", in_space, route_to(context, directory, list_space));
+  router.add("POST", in_space, route_to(context, directory, add));
+  router.add("GET", in_space + "/{id}", route_to(context, directory, get_in_space));
+  router.add("PATCH", in_space + "/{id}",
+             route_to(context, directory, [](auto&... args) { return change(args..., true); }));
+  router.add("PUT", in_space + "/{id}",
+             route_to(context, directory, [](auto&... args) { return change(args..., false); }));
+  router.add("DELETE", in_space + "/{id}", route_to(context, directory, remove));
+  router.add("GET", in_org, route_to(context, directory, list_organization));
+  router.add("GET", in_org + "/{id}", route_to(context, directory, get_in_organization));
+}
+
+}  // namespace rollcall::server

@@ -70,21 +70,6 @@ StoreError unavailable(const std::string& what, const Status& status) {
 
 }  // namespace
 
-std::string Recovery::message() const {
-  std::string out;
-  if (snapshot) {
-    out = "loaded snapshot " + snapshot->path + " (log sequence " +
-          std::to_string(snapshot->sequence) + ", " +
-          std::to_string(snapshot->organization_members) + " members)";
-  } else {
-    out = "no snapshot";
-  }
-  out += "; replayed " + std::to_string(replayed) + " log records";
-  for (const std::string& skipped : skipped_snapshots) out += "; passed over " + skipped;
-  if (damage) out += "; log cut at " + damage->message();
-  return out;
-}
-
 struct DurableMemberStore::State {
   State(std::string dir, DurableStoreOptions options, persist::DataDirLock lock)
       : dir(std::move(dir)),

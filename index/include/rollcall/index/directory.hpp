@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "rollcall/filter/error.hpp"
-#include "rollcall/index/durable_member_store.hpp"
 #include "rollcall/index/entities.hpp"
 #include "rollcall/index/member_store.hpp"
+#include "rollcall/index/recovery.hpp"
 
 namespace rollcall::index {
 

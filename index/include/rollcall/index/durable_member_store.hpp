@@ -15,6 +15,7 @@
 
 #include "rollcall/index/member_store.hpp"
 #include "rollcall/index/persist_status.hpp"
+#include "rollcall/index/recovery.hpp"
 #include "rollcall/index/snapshot.hpp"
 #include "rollcall/index/wal.hpp"
 
@@ -26,18 +27,6 @@ struct DurableStoreOptions {
   // Snapshots kept; the log is kept from the oldest one on, so that a damaged
   // newest snapshot falls back to the one before it without losing writes.
   std::size_t keep_snapshots = 2;
-};
-
-// What start-up found and did.
-struct Recovery {
-  std::optional<persist::SnapshotInfo> snapshot;  // the snapshot loaded, if any
-  std::vector<std::string> skipped_snapshots;     // why each newer one was passed over
-  std::uint64_t replayed = 0;                     // log records applied after it
-  std::optional<persist::WalDamage> damage;       // where the log was cut
-
-  bool clean() const { return skipped_snapshots.empty() && !damage; }
-  // One line for the start-up log.
-  std::string message() const;
 };
 
 class DurableMemberStore {

@@ -28,11 +28,6 @@ struct OrganizationMemberStore::State {
   detail::MemberSet members;
   detail::Inverted inverted;
   std::string token_key;
-  StoreJournal journal;
-
-  std::optional<StoreError> journal_write(const OrganizationMember* after, const Uuid& id) const {
-    return journal ? journal(after, id) : std::nullopt;
-  }
 };
 
 namespace {
@@ -202,10 +197,6 @@ OrganizationMemberStore::OrganizationMemberStore(std::string token_key)
 
 OrganizationMemberStore::~OrganizationMemberStore() = default;
 
-void OrganizationMemberStore::set_journal(StoreJournal journal) {
-  state_->journal = std::move(journal);
-}
-
 std::optional<StoreError> OrganizationMemberStore::insert(OrganizationMember member) {
   auto record = std::make_shared<const OrganizationMember>(std::move(member));
   const Uuid& id = record->organization_member_id;
@@ -216,7 +207,6 @@ std::optional<StoreError> OrganizationMemberStore::insert(OrganizationMember mem
     return StoreError{StoreErrorCode::kConflict,
                       "OrganizationMemberID " + id.to_string() + " already exists"};
   }
-  if (auto error = state_->journal_write(record.get(), id)) return error;
   state_->members.insert(record);
   state_->inverted.add(record);
   return std::nullopt;
@@ -279,9 +269,6 @@ std::optional<StoreError> OrganizationMemberStore::replace(
   if (auto error = check_last_owner(state_->members, *before, &member)) return error;
   member.version = before->version + 1;
   auto after = std::make_shared<const OrganizationMember>(std::move(member));
-  if (auto error = state_->journal_write(after.get(), after->organization_member_id)) {
-    return error;
-  }
   state_->members.replace(found, after);  // every key ends in the ID: no collision
   state_->inverted.remove(before);
   state_->inverted.add(after);
@@ -300,7 +287,6 @@ std::optional<StoreError> OrganizationMemberStore::erase(
   const MemberPtr before = *found;  // NOLINT(performance-unnecessary-copy-initialization)
   if (auto error = detail::check_version(*before, expected_version)) return error;
   if (auto error = check_last_owner(state_->members, *before, nullptr)) return error;
-  if (auto error = state_->journal_write(nullptr, id)) return error;
   by_id.erase(found);
   state_->inverted.remove(before);
   return std::nullopt;
@@ -330,13 +316,7 @@ std::size_t OrganizationMemberStore::size() const {
 }
 
 std::vector<MemberPtr> OrganizationMemberStore::all() const {
-  return all([] {});
-}
-
-std::vector<MemberPtr> OrganizationMemberStore::all(
-    const std::function<void()>& at_same_instant) const {
   std::shared_lock lock(state_->mutex);
-  at_same_instant();
   return {state_->members.begin(), state_->members.end()};
 }
 

@@ -75,6 +75,7 @@ int run(int argc, char** argv) {
   Directory& directory = **opened;
   const filter::Uuid org = create_owned_organization(directory, round);
   std::vector<std::thread> workers;
+  workers.reserve(static_cast<std::size_t>(threads));
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&directory, &org, round, t] {
       invite_forever(directory, org, round, static_cast<std::uint32_t>(t));

@@ -1,6 +1,8 @@
-// persistence_bench: durable writes per second through the write-ahead log's
-// group commit with 1, 8 and 64 writer threads, and the time to write and load
-// a snapshot of N OrganizationMember records (default 1,000,000).
+// persistence_bench: durable writes per second with 1 to 256 writer threads,
+// through the write-ahead log's group commit alone and through the Directory's
+// write path (an invitation, as `POST .../organization_member` makes it;
+// target: 20,000/s with many writers), and the time to write and load a
+// snapshot of N OrganizationMember records (default 1,000,000).
 //
 //   persistence_bench [--members N] [--seconds S] [--dir D]
 //
@@ -14,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +24,7 @@
 #include <vector>
 
 #include "datagen.hpp"
+#include "rollcall/index/directory.hpp"
 #include "rollcall/index/record_codec.hpp"
 #include "rollcall/index/snapshot.hpp"
 #include "rollcall/index/wal.hpp"
@@ -29,6 +33,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using namespace rollcall;
+
+constexpr int kWriterCounts[] = {1, 8, 64, 256};
 
 struct Options {
   std::size_t members = 1'000'000;
@@ -56,33 +62,63 @@ double cpu_seconds() {
   std::exit(1);
 }
 
-void bench_wal(const std::string& dir, int threads, double seconds, const std::string& payload) {
-  std::filesystem::remove_all(dir);
-  auto wal =
-      persist::Wal::open(dir, 0, [](std::uint64_t, std::string_view) { return persist::Status(); });
-  if (!wal) die(wal.status().message());
+// Runs `write(thread, n)` from `threads` threads for `seconds`; writes per second.
+double run_writers(int threads, double seconds,
+                   const std::function<void(int thread, std::uint64_t n)>& write) {
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> writes{0};
   std::vector<std::thread> workers;
   workers.reserve(threads);
   const auto start = Clock::now();
   for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
+    workers.emplace_back([&, t] {
       std::uint64_t mine = 0;
-      while (!stop.load(std::memory_order_relaxed)) {
-        if (!wal->append_durable(payload)) die("append failed");
-        ++mine;
-      }
+      while (!stop.load(std::memory_order_relaxed)) write(t, mine++);
       writes += mine;
     });
   }
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   stop = true;
   for (auto& worker : workers) worker.join();
-  const double elapsed = seconds_since(start);
-  std::printf("wal  %2d writer%s %9.0f durable writes/s  (%.0f us per write per writer)\n", threads,
-              threads == 1 ? " " : "s", static_cast<double>(writes) / elapsed,
-              elapsed * 1e6 * threads / static_cast<double>(writes));
+  return static_cast<double>(writes) / seconds_since(start);
+}
+
+void print_rate(const char* what, int threads, double per_second) {
+  std::printf("%-9s %3d writer%s %9.0f durable writes/s  (%.0f us per write per writer)\n", what,
+              threads, threads == 1 ? " " : "s", per_second, 1e6 * threads / per_second);
+}
+
+void bench_wal(const std::string& dir, int threads, double seconds, const std::string& payload) {
+  std::filesystem::remove_all(dir);
+  auto wal =
+      persist::Wal::open(dir, 0, [](std::uint64_t, std::string_view) { return persist::Status(); });
+  if (!wal) die(wal.status().message());
+  print_rate("wal", threads, run_writers(threads, seconds, [&](int, std::uint64_t) {
+               if (!wal->append_durable(payload)) die("append failed");
+             }));
+}
+
+// The server's write path: each writer invites a new email into one
+// organization (rules, log append and apply under the directory's writer
+// lock, then the group commit), with the directory's default options.
+void bench_directory(const std::string& dir, int threads, double seconds) {
+  std::filesystem::remove_all(dir);
+  auto opened = index::Directory::open(dir);
+  if (!opened) die(opened.status().message());
+  index::Directory& directory = **opened;
+  auto owner = directory.create_user({"owner", "owner@bench.example", "Owner", "", "", ""});
+  if (!owner) die(owner.error().message);
+  const auto& user = std::get<index::CreatedUser>(*owner).user;
+  auto org = directory.create_organization(user, {"Bench", "bench", ""});
+  if (!org) die(org.error().message);
+  const filter::Uuid org_id = std::get<index::Organization>(*org).organization_id;
+  print_rate(
+      "directory", threads, run_writers(threads, seconds, [&](int t, std::uint64_t n) {
+        std::string email = std::to_string(t);
+        email.append(".").append(std::to_string(n)).append("@bench.example");
+        auto invited = directory.invite(index::Actor::admin(), org_id, {std::move(email), {}});
+        if (!invited) die(invited.error().message);
+      }));
 }
 
 // As a server would: the records live behind shared pointers; the snapshot
@@ -152,7 +188,12 @@ int main(int argc, char** argv) {
   std::string payload;
   persist::encode_upsert(bench::MemberGenerator({}).member(0), payload);
   std::printf("WAL payload: %zu bytes (one encoded OrganizationMember upsert)\n", payload.size());
-  for (int threads : {1, 8, 64}) bench_wal(options.dir + "/wal", threads, options.seconds, payload);
+  for (int threads : kWriterCounts) {
+    bench_wal(options.dir + "/wal", threads, options.seconds, payload);
+  }
+  for (int threads : kWriterCounts) {
+    bench_directory(options.dir + "/directory", threads, options.seconds);
+  }
   const std::string snapshot_dir = options.dir + "/snapshot";
   std::filesystem::create_directories(snapshot_dir);
   bench_snapshot_write(snapshot_dir, options.members);

@@ -1,7 +1,10 @@
 // `rollcall serve`: option parsing; the server itself is in server/.
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "commands.hpp"
 #include "rollcall/server/serve.hpp"
@@ -12,7 +15,7 @@ namespace {
 
 constexpr const char* kServeUsage =
     "usage: rollcall serve [--data-dir DIR] [--listen ADDR:PORT] [--admin-token T]\n"
-    "                      [--threads N] [--demo]\n"
+    "                      [--threads N] [--snapshot-every N] [--demo]\n"
     "\n"
     "Serves the HTTP API (see README.md) over the data directory until SIGINT or\n"
     "SIGTERM, then finishes in-flight requests and syncs the log.\n"
@@ -21,6 +24,8 @@ constexpr const char* kServeUsage =
     "  --listen ADDR:PORT   address to listen on (default 127.0.0.1:8080; port 0: any free)\n"
     "  --admin-token T      the server admin token (default: $ROLLCALL_ADMIN_TOKEN)\n"
     "  --threads N          worker threads, one per keep-alive connection (default 512)\n"
+    "  --snapshot-every N   logged writes between background snapshots, counted from\n"
+    "                       start-up (default 100000; 0: never; at most 1000000000)\n"
     "  --demo               fill an empty data dir with a 100,000-member organization and\n"
     "                       print a token and curl commands to try\n"
     "\n"
@@ -29,6 +34,23 @@ constexpr const char* kServeUsage =
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "rollcall serve: %s\n%s", message.c_str(), kServeUsage);
   return 2;
+}
+
+// Reads `value` as a decimal number from `min` to `max` into `out`; the error
+// names the flag otherwise.
+template <class Number>
+std::optional<std::string> parse_number(std::string_view flag, const std::string& value, Number min,
+                                        Number max, Number& out) {
+  Number parsed{};
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+  if (error == std::errc() && end == value.data() + value.size() && parsed >= min &&
+      parsed <= max) {
+    out = parsed;
+    return std::nullopt;
+  }
+  std::string message(flag);
+  message.append(" wants a number from ").append(std::to_string(min)).append(" to ");
+  return message.append(std::to_string(max)).append(", not '").append(value).append("'");
 }
 
 }  // namespace
@@ -55,11 +77,13 @@ int serve_command(std::span<const std::string_view> args) {
     } else if (arg == "--admin-token") {
       options.admin_token = value;
     } else if (arg == "--threads") {
-      const auto [end, error] =
-          std::from_chars(value.data(), value.data() + value.size(), options.threads);
-      if (error != std::errc() || end != value.data() + value.size() || options.threads < 1 ||
-          options.threads > 4096) {
-        return usage_error("--threads wants a number from 1 to 4096, not '" + value + "'");
+      if (auto bad = parse_number<std::size_t>(arg, value, 1, 4096, options.threads)) {
+        return usage_error(*bad);
+      }
+    } else if (arg == "--snapshot-every") {
+      if (auto bad = parse_number<std::uint64_t>(arg, value, 0, server::kMaxSnapshotEveryWrites,
+                                                 options.snapshot_every_writes)) {
+        return usage_error(*bad);
       }
     } else {
       return usage_error("unknown option " + std::string(arg));

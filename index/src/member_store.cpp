@@ -33,11 +33,6 @@ struct OrganizationMemberStore::State {
   detail::VersionHistory<MemberPtr> history;
   std::uint64_t epoch = detail::random_epoch();
   std::string token_key;
-  StoreJournal journal;
-
-  std::optional<StoreError> journal_write(const OrganizationMember* after, const Uuid& id) const {
-    return journal ? journal(after, id) : std::nullopt;
-  }
 };
 
 namespace {
@@ -204,10 +199,6 @@ void OrganizationMemberStore::forget_history() {
   state_->history.forget();
 }
 
-void OrganizationMemberStore::set_journal(StoreJournal journal) {
-  state_->journal = std::move(journal);
-}
-
 std::optional<StoreError> OrganizationMemberStore::insert(OrganizationMember member) {
   auto record = std::make_shared<const OrganizationMember>(std::move(member));
   const Uuid& id = record->organization_member_id;
@@ -218,7 +209,6 @@ std::optional<StoreError> OrganizationMemberStore::insert(OrganizationMember mem
     return StoreError{StoreErrorCode::kConflict,
                       "OrganizationMemberID " + id.to_string() + " already exists"};
   }
-  if (auto error = state_->journal_write(record.get(), id)) return error;
   state_->members.insert(record);
   state_->history.record(id, nullptr);
   state_->inverted.add(record);
@@ -285,9 +275,6 @@ std::optional<StoreError> OrganizationMemberStore::replace(
   if (auto error = check_last_owner(state_->members, *before, &member)) return error;
   member.version = before->version + 1;
   auto after = std::make_shared<const OrganizationMember>(std::move(member));
-  if (auto error = state_->journal_write(after.get(), after->organization_member_id)) {
-    return error;
-  }
   state_->history.record(after->organization_member_id, before);
   state_->members.replace(found, after);  // every key ends in the ID: no collision
   state_->inverted.remove(before);
@@ -307,7 +294,6 @@ std::optional<StoreError> OrganizationMemberStore::erase(
   const MemberPtr before = *found;  // NOLINT(performance-unnecessary-copy-initialization)
   if (auto error = detail::check_version(*before, expected_version)) return error;
   if (auto error = check_last_owner(state_->members, *before, nullptr)) return error;
-  if (auto error = state_->journal_write(nullptr, id)) return error;
   state_->history.record(id, before);
   by_id.erase(found);
   state_->inverted.remove(before);
@@ -338,13 +324,7 @@ std::size_t OrganizationMemberStore::size() const {
 }
 
 std::vector<MemberPtr> OrganizationMemberStore::all() const {
-  return all([] {});
-}
-
-std::vector<MemberPtr> OrganizationMemberStore::all(
-    const std::function<void()>& at_same_instant) const {
   std::shared_lock lock(state_->mutex);
-  at_same_instant();
   return {state_->members.begin(), state_->members.end()};
 }
 

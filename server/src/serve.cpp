@@ -108,7 +108,9 @@ int serve(const ServeOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto directory = index::Directory::open(options.data_dir);
+  index::DirectoryOptions directory_options;
+  directory_options.snapshot_every_writes = options.snapshot_every_writes;
+  auto directory = index::Directory::open(options.data_dir, directory_options);
   if (!directory) {
     std::cerr << "rollcall serve: " << directory.status().message() << "\n";
     return 1;

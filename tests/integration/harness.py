@@ -70,8 +70,9 @@ class Server:
     start() and stop() may be called repeatedly; the data directory survives
     until cleanup()."""
 
-    def __init__(self, admin_token=ADMIN_TOKEN):
+    def __init__(self, admin_token=ADMIN_TOKEN, extra_args=()):
         self.admin_token = admin_token
+        self.extra_args = list(extra_args)
         self.root = tempfile.mkdtemp(prefix="rollcall-it-")
         self.data_dir = os.path.join(self.root, "data")
         self.log_path = os.path.join(self.root, "server.log")
@@ -85,7 +86,7 @@ class Server:
         self.stdout_lines = []
         log = open(self.log_path, "ab")
         cmd = [binary_path(), "serve", "--data-dir", self.data_dir,
-               "--listen", "127.0.0.1:0", "--admin-token", self.admin_token]
+               "--listen", "127.0.0.1:0", "--admin-token", self.admin_token] + self.extra_args
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=log)
         log.close()
@@ -538,13 +539,14 @@ def add_role_matrix(test_class, cases, roles):
 # --------------------------------------------------------------------------
 
 class ServerTestCase(unittest.TestCase):
-    """One server per test class, started in setUpClass."""
+    """One server per test class, started in setUpClass with `server_args`."""
 
     maxDiff = 4000
+    server_args = ()
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Server()
+        cls.server = Server(extra_args=cls.server_args)
         cls.addClassCleanup(cls.server.cleanup)
         cls.server.start()
         cls.client = Client(cls.server)

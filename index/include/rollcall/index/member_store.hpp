@@ -6,7 +6,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,7 +25,7 @@ enum class StoreErrorCode : std::uint8_t {
   kVersionMismatch,  // If-Match: the record has another Version
   kRuleViolation,    // e.g. the last active OWNER would go
   kBadRequest,       // e.g. a page token from another query
-  kUnavailable,      // the journal (write-ahead log) refused or failed the write
+  kUnavailable,      // the write-ahead log refused or failed the write
   kForbidden,        // the caller may see the record but not do this
 };
 
@@ -78,12 +77,6 @@ struct ListResult {
   std::optional<std::uint64_t> total;
 };
 
-// Sees every write that passed its rules, under the write lock and before it
-// is applied, so journal order is apply order. `after` is the record as it will
-// be stored (null for an erase of `id`). An error aborts the write unapplied.
-using StoreJournal =
-    std::function<std::optional<StoreError>(const OrganizationMember* after, const Uuid& id)>;
-
 class OrganizationMemberStore {
  public:
   // `token_key` authenticates page tokens (keep it across restarts so that
@@ -104,11 +97,8 @@ class OrganizationMemberStore {
   // No walk resumes from a state before now (Directory: after recovery).
   void forget_history();
 
-  // Set once, before writes start (not synchronized with them).
-  void set_journal(StoreJournal journal);
-
-  // Recovery: applies a journaled write as it was logged (an upsert keeps the
-  // record's Version), without rules or journal. False when `id` is absent.
+  // Recovery: applies a logged write as it was logged (an upsert keeps the
+  // record's Version), without rules. False when `id` is absent.
   void restore(OrganizationMember member);
   bool restore_erase(const Uuid& id);
 
@@ -127,9 +117,6 @@ class OrganizationMemberStore {
   Explanation explain(const ListRequest& request) const;
   // Every record, for snapshots; copies pointers under a short lock.
   std::vector<MemberPtr> all() const;
-  // The same, calling `at_same_instant` under the lock, so that what it reads
-  // (e.g. the journal's last sequence) matches the records exactly.
-  std::vector<MemberPtr> all(const std::function<void()>& at_same_instant) const;
 
  private:
   struct State;

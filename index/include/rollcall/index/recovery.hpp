@@ -1,5 +1,5 @@
-// What start-up found and did: the snapshot loaded, the snapshots passed
-// over, the log records replayed and where a damaged log was cut.
+// What opening a data directory found and did: the snapshot loaded, the newer
+// ones passed over, the log records replayed after it and where the log was cut.
 #pragma once
 
 #include <cstdint>

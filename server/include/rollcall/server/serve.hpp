@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
+
+#include "rollcall/index/directory.hpp"
 
 namespace rollcall::server {
 
@@ -12,7 +15,12 @@ struct ServeOptions {
   std::string admin_token;                // empty: ROLLCALL_ADMIN_TOKEN, else none
   std::size_t threads = 512;              // one per keep-alive connection
   bool demo = false;                      // fill an empty data dir with demo data
+  // Logged writes between background snapshots (0: never).
+  std::uint64_t snapshot_every_writes = index::DirectoryOptions().snapshot_every_writes;
 };
+
+// The largest snapshot_every_writes `rollcall serve --snapshot-every` takes.
+inline constexpr std::uint64_t kMaxSnapshotEveryWrites = 1'000'000'000;
 
 // Serves until SIGINT or SIGTERM; returns the process exit code.
 int serve(const ServeOptions& options);

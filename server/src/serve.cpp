@@ -64,6 +64,9 @@ void render_data_metrics(const index::Directory& directory, std::string& out) {
         directory.members().size());
   gauge("rollcall_users", "Users held.", directory.user_count());
   gauge("rollcall_organizations", "Organizations held.", directory.organization_count());
+  gauge("rollcall_spaces", "Spaces held.", directory.space_count());
+  gauge("rollcall_space_members", "Space memberships held.", directory.space_members().size());
+  gauge("rollcall_filters", "Saved filters held.", directory.filter_count());
   gauge("rollcall_wal_last_sequence", "Last record appended to the write-ahead log.",
         directory.wal_last_sequence());
   gauge("rollcall_wal_durable_sequence", "Last write-ahead log record on disk.",
@@ -90,6 +93,13 @@ void print_demo(const DemoData& demo, const std::string& base, const std::string
       << "  curl -s -H \"Authorization: Bearer $TOKEN\" '" << base << "/organization/" << org
       << "/organization_member?limit=3&order_by=DESC:CreatedAt' --get --data-urlencode "
          "\"where=CreatedAt >= '2025-01-07' AND LEN(RoleIDs) >= 2\"\n"
+      << "  curl -s -H \"Authorization: Bearer $TOKEN\" '" << base << "/organization/" << org
+      << "/space'\n"
+      << "  curl -s -H \"Authorization: Bearer $TOKEN\" '" << base << "/organization/" << org
+      << "/organization_member?filter=admins&limit=3&include_total=true'\n"
+      << "  curl -s -H \"Authorization: Bearer $TOKEN\" '" << base
+      << "/where/explain?entity=OrganizationMember&organization=" << org
+      << "' --get --data-urlencode \"where=Role = 'OWNER' OR Labels.team = 'sre'\"\n"
       << "  curl -s '" << base << "/openapi.json' | head -c 300\n";
 }
 

@@ -117,6 +117,20 @@ class MalformedInputTest(ServerTestCase):
         self.assertEqual(resp.status, 411, resp)
         self.assertNothingWritten()
 
+    def test_a_client_that_half_closes_after_its_request_gets_the_answer(self):
+        payload = b'{"Email": "half@example.test"}'
+        cases = [(b"", b"Content-Length: %d\r\n" % (64 * MIB), 413),
+                 (b"0\r\n\r\n", b"Transfer-Encoding: chunked\r\n", 411),
+                 (payload, b"Content-Length: %d\r\n" % len(payload), 201)]
+        for body, headers, status in cases:
+            for attempt in range(10):
+                with self.subTest(status=status, attempt=attempt):
+                    resp = self.raw_post(body, headers, half_close=True)
+                    self.assertEqual(resp.status, status, resp)
+                    if status == 201:
+                        self.request("DELETE", self.path + "/" +
+                                     resp.body["OrganizationMemberID"], self.owner.token)
+
     def test_server_survives_a_truncated_body(self):
         resp = self.raw_post(b'{"Email": "tr', b"Content-Length: 100\r\n", half_close=True)
         # the client half-closed after 13 of 100 bytes: no 2xx and no write

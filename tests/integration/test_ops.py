@@ -35,6 +35,21 @@ class OpsTest(ServerTestCase):
             self.request("GET", "/healthz")
         self.assertGreaterEqual(total() - before, 5)
 
+    def test_metrics_count_spaces_and_filters(self):
+        def gauges():
+            body = self.request("GET", "/metrics").body
+            values = dict(line.rsplit(" ", 1) for line in body.splitlines()
+                          if line and not line.startswith("#"))
+            return {name: float(values[name]) for name in
+                    ("rollcall_spaces", "rollcall_space_members", "rollcall_filters")}
+        before = gauges()
+        o = self.api.space_with_roles()  # one space, three space memberships
+        self.api.new_filter(o.id, o.owner.token, "Role = 'OWNER'")
+        after = gauges()
+        self.assertEqual(after["rollcall_spaces"] - before["rollcall_spaces"], 1)
+        self.assertEqual(after["rollcall_space_members"] - before["rollcall_space_members"], 3)
+        self.assertEqual(after["rollcall_filters"] - before["rollcall_filters"], 1)
+
     def test_openapi(self):
         resp = self.request("GET", "/openapi.json")
         self.assertStatus(resp, 200)

@@ -176,20 +176,8 @@ DirectoryResult<Filter> Directory::filter(const Actor& actor, const Uuid& organi
 
 DirectoryResult<Page<Filter>> Directory::filters(const Actor& actor, const Uuid& organization_id,
                                                  const PageRequest& page) const {
-  std::vector<Filter> found;
-  {
-    std::shared_lock read(state_->tables);
-    if (state_->standing_locked(actor, organization_id) == Standing::kNone) {
-      return not_found("Organization", organization_id);
-    }
-    for (const auto& [id, filter] : state_->filters) {
-      if (filter.organization_id == organization_id) found.push_back(filter);
-    }
-  }
-  std::string query = "filters:";
-  query.append(organization_id.to_string()).append(page.reverse ? ":reverse" : "");
-  return detail::page_of(std::move(found), page, state_->token_key, detail::fnv1a(query),
-                         [](const Filter& f) { return std::pair(f.created_at, f.filter_id); });
+  return state_->organization_page(state_->filters, "filters", actor, organization_id, page,
+                                   [](const Filter& f) { return f.filter_id; });
 }
 
 DirectoryResult<Filter> Directory::filter_for_list(const Actor& actor, const Uuid& organization_id,

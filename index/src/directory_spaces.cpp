@@ -82,20 +82,8 @@ DirectoryResult<Created<Space>> Directory::create_space(const Actor& actor,
 
 DirectoryResult<Page<Space>> Directory::spaces(const Actor& actor, const Uuid& organization_id,
                                                const PageRequest& page) const {
-  std::vector<Space> found;
-  {
-    std::shared_lock read(state_->tables);
-    if (state_->standing_locked(actor, organization_id) == Standing::kNone) {
-      return not_found("Organization", organization_id);
-    }
-    for (const auto& [id, space] : state_->spaces) {
-      if (space.organization_id == organization_id) found.push_back(space);
-    }
-  }
-  std::string query = "spaces:";
-  query.append(organization_id.to_string()).append(page.reverse ? ":reverse" : "");
-  return detail::page_of(std::move(found), page, state_->token_key, detail::fnv1a(query),
-                         [](const Space& s) { return std::pair(s.created_at, s.space_id); });
+  return state_->organization_page(state_->spaces, "spaces", actor, organization_id, page,
+                                   [](const Space& s) { return s.space_id; });
 }
 
 DirectoryResult<SpaceAccess> Directory::space_access(const Actor& actor,

@@ -16,6 +16,7 @@
 #include "rollcall/index/directory.hpp"
 #include "rollcall/index/snapshot.hpp"
 #include "rollcall/index/wal.hpp"
+#include "small_page.hpp"
 
 namespace rollcall::index {
 namespace detail {
@@ -176,6 +177,29 @@ struct Directory::State {
         space_store.find_in_space(space.space_id, mine->organization_member_id);
     if (!in_space) return SpaceStanding::kOrgMember;
     return in_space->admin ? SpaceStanding::kSpaceAdmin : SpaceStanding::kSpaceMember;
+  }
+
+  // A page of the organization's records in `table` (spaces, filters), by
+  // (CreatedAt, ID); kNotFound when the caller may not see the organization.
+  template <class Record, class IdOf>
+  DirectoryResult<Page<Record>> organization_page(const std::map<Uuid, Record>& table,
+                                                  std::string_view what, const Actor& actor,
+                                                  const Uuid& org, const PageRequest& page,
+                                                  IdOf id_of) const {
+    std::vector<Record> found;
+    {
+      std::shared_lock read(tables);
+      if (standing_locked(actor, org) == Standing::kNone) {
+        return detail::not_found("Organization", org);
+      }
+      for (const auto& [id, record] : table) {
+        if (record.organization_id == org) found.push_back(record);
+      }
+    }
+    std::string query(what);
+    query.append(":").append(org.to_string()).append(page.reverse ? ":reverse" : "");
+    return detail::page_of(std::move(found), page, token_key, detail::fnv1a(query),
+                           [&](const Record& r) { return std::pair(r.created_at, id_of(r)); });
   }
 
   // --- idempotent creates (under `writer`) ----------------------------------

@@ -1,7 +1,5 @@
 #include "rollcall/index/json.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -264,37 +262,105 @@ class Decoder {
   const Field<R>& field_;
 };
 
-template <class Writer>
-void write_string(Writer& writer, std::string_view text) {
-  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+// JSON text straight into the caller's string. Strings are escaped as
+// RFC 8259 requires (quote, backslash, control characters); UTF-8 passes
+// through, as every stored string was valid UTF-8 when it came in.
+void append_escape(std::string& out, unsigned char c) {
+  static constexpr char kHex[] = "0123456789ABCDEF";  // as RapidJSON wrote them
+  switch (c) {
+    case '"':
+      out.append("\\\"");
+      return;
+    case '\\':
+      out.append("\\\\");
+      return;
+    case '\b':
+      out.append("\\b");
+      return;
+    case '\f':
+      out.append("\\f");
+      return;
+    case '\n':
+      out.append("\\n");
+      return;
+    case '\r':
+      out.append("\\r");
+      return;
+    case '\t':
+      out.append("\\t");
+      return;
+    default: {
+      const char text[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+      out.append(text, sizeof text);
+    }
+  }
 }
 
-template <class Writer, class T>
-void write_value(Writer& writer, const T& value) {
+void write_string(std::string& out, std::string_view text) {
+  out.push_back('"');
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + start, i - start);
+    append_escape(out, c);
+    start = i + 1;
+  }
+  out.append(text.data() + start, text.size() - start);
+  out.push_back('"');
+}
+
+void write_uuid(std::string& out, const Uuid& uuid) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  char text[38];
+  std::size_t at = 0;
+  text[at++] = '"';
+  for (std::size_t i = 0; i < uuid.bytes.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) text[at++] = '-';
+    text[at++] = kHex[uuid.bytes[i] >> 4];
+    text[at++] = kHex[uuid.bytes[i] & 0xF];
+  }
+  text[at++] = '"';
+  out.append(text, at);
+}
+
+template <class T>
+void write_value(std::string& out, const T& value) {
   if constexpr (std::is_same_v<T, std::string>) {
-    write_string(writer, value);
-  } else if constexpr (std::is_same_v<T, Uuid> || std::is_same_v<T, Timestamp>) {
-    write_string(writer, value.to_string());
+    write_string(out, value);
+  } else if constexpr (std::is_same_v<T, Uuid>) {
+    write_uuid(out, value);
+  } else if constexpr (std::is_same_v<T, Timestamp>) {
+    out.push_back('"');
+    out.append(value.to_string()).push_back('"');
   } else if constexpr (std::is_same_v<T, std::optional<Uuid>>) {
-    if (value)
-      write_string(writer, value->to_string());
-    else
-      writer.Null();
-  } else if constexpr (std::is_same_v<T, bool>) {
-    writer.Bool(value);
-  } else if constexpr (std::is_same_v<T, std::int64_t>) {
-    writer.Int64(value);
-  } else if constexpr (std::is_same_v<T, std::vector<Uuid>>) {
-    writer.StartArray();
-    for (const Uuid& uuid : value) write_string(writer, uuid.to_string());
-    writer.EndArray();
-  } else {
-    writer.StartObject();
-    for (const auto& [key, text] : value) {
-      write_string(writer, key);
-      write_string(writer, text);
+    if (value) {
+      write_uuid(out, *value);
+    } else {
+      out.append("null");
     }
-    writer.EndObject();
+  } else if constexpr (std::is_same_v<T, bool>) {
+    out.append(value ? "true" : "false");
+  } else if constexpr (std::is_same_v<T, std::int64_t>) {
+    out.append(std::to_string(value));
+  } else if constexpr (std::is_same_v<T, std::vector<Uuid>>) {
+    out.push_back('[');
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (i != 0) out.push_back(',');
+      write_uuid(out, value[i]);
+    }
+    out.push_back(']');
+  } else {
+    out.push_back('{');
+    bool first = true;
+    for (const auto& [key, text] : value) {
+      if (!first) out.push_back(',');
+      first = false;
+      write_string(out, key);
+      out.push_back(':');
+      write_string(out, text);
+    }
+    out.push_back('}');
   }
 }
 
@@ -330,17 +396,18 @@ std::string decode(std::string_view json, R& out, std::span<const Field<R>> fiel
 template <class R>
 void encode(const R& record, std::span<const Field<R>> fields, std::string& out,
             FieldMask mask = kAllFields) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  writer.StartObject();
+  out.push_back('{');
+  bool first = true;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if ((mask & (FieldMask{1} << i)) == 0) continue;
     const Field<R>& field = fields[i];
-    writer.Key(field.name.data(), static_cast<rapidjson::SizeType>(field.name.size()));
-    std::visit([&](auto member) { write_value(writer, record.*member); }, field.member);
+    if (!first) out.push_back(',');
+    first = false;
+    out.push_back('"');
+    out.append(field.name).append("\":");  // names are identifiers: nothing to escape
+    std::visit([&](auto member) { write_value(out, record.*member); }, field.member);
   }
-  writer.EndObject();
-  out.append(buffer.GetString(), buffer.GetSize());
+  out.push_back('}');
 }
 
 template <class R>

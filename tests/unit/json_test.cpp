@@ -74,6 +74,18 @@ TEST(JsonTest, RoundTrip) {
   EXPECT_EQ(once.find('\n'), std::string::npos);
 }
 
+TEST(JsonTest, StringsAreEscapedAsRfc8259Requires) {
+  OrganizationMember member = decoded(kMember);
+  member.display_name = std::string("q\"b\\n\nt\tc\x01\x1f\x7f ström", 19);
+  member.labels = {{"k\"", "v\b\f\r"}};
+  const std::string json = encode(member);
+  EXPECT_TRUE(has_substr(json, R"("DisplayName":"q\"b\\n\nt\tc\u0001\u001F)"
+                               "\x7f ström\""));
+  EXPECT_TRUE(has_substr(json, R"("Labels":{"k\"":"v\b\f\r"})"));
+  EXPECT_EQ(decoded(json).display_name, member.display_name);
+  EXPECT_EQ(decoded(json).labels, member.labels);
+}
+
 TEST(JsonTest, EncodeAppends) {
   std::string out = "x";
   encode_json(OrganizationMember{}, out);

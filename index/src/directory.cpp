@@ -29,13 +29,18 @@ using detail::hash_key;
 using detail::Mutation;
 using detail::not_found;
 using detail::now;
-using detail::random_token;
 using detail::random_uuid;
 using persist::EntityType;
 using persist::Result;
 using persist::Status;
 
 namespace {
+
+constexpr std::string_view kUserTokenPrefix = "rcu_";
+
+StoreError no_randomness() {
+  return error(StoreErrorCode::kUnavailable, "the system has no random bytes to make a token");
+}
 
 Hash sha256(std::string_view text) {
   Hash out{};
@@ -104,19 +109,19 @@ Timestamp now() {
   return Timestamp{std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count()};
 }
 
-std::string random_token() {
+}  // namespace detail
+
+std::string random_secret(std::string_view prefix) {
   std::array<unsigned char, 32> bytes{};
-  RAND_bytes(bytes.data(), static_cast<int>(bytes.size()));
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) return "";
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string token = "rcu_";
+  std::string token(prefix);
   for (unsigned char byte : bytes) {
     token += kHex[byte >> 4];
     token += kHex[byte & 0x0F];
   }
   return token;
 }
-
-}  // namespace detail
 
 std::string fold_email(std::string_view email) {
   std::string folded(email);
@@ -160,7 +165,11 @@ Result<std::unique_ptr<Directory>> Directory::open(const std::string& data_dir,
   if (!lock) return lock.status();
   auto state = std::make_unique<State>(data_dir, options, std::move(*lock));
   State* raw = state.get();
-  DirectorySink sink([raw](Mutation&& mutation) { raw->apply(std::move(mutation)); });
+  DirectorySink sink([raw](Mutation&& mutation) {
+    std::vector<Mutation> one;
+    one.push_back(std::move(mutation));
+    raw->apply(std::move(one));
+  });
   auto loaded = persist::load_newest_snapshot(data_dir, sink);
   if (!loaded) return loaded.status();
   Recovery& recovery = state->recovery;
@@ -176,7 +185,7 @@ Result<std::unique_ptr<Directory>> Directory::open(const std::string& data_dir,
           return Status::error("log record " + std::to_string(sequence) + ": " +
                                mutations.status().message());
         }
-        for (Mutation& mutation : *mutations) raw->apply(std::move(mutation));
+        raw->apply(std::move(*mutations));
         return {};
       },
       options.wal);
@@ -233,7 +242,8 @@ DirectoryResult<Created<CreatedUser>> Directory::create_user(
   user.external_id = std::move(input.external_id);
   user.profile_picture_url = std::move(input.profile_picture_url);
   user.created_at = user.updated_at = now();
-  created.token = random_token();
+  created.token = random_secret(kUserTokenPrefix);
+  if (created.token.empty()) return no_randomness();
   std::vector<Mutation> mutations;
   mutations.push_back(Mutation::put(user));
   mutations.push_back(Mutation::put(AccessToken{sha256(created.token), user.user_id, now()}));
@@ -247,7 +257,8 @@ DirectoryResult<Created<std::string>> Directory::issue_token(
   std::unique_lock guard(state_->writer);
   if (!find_user(user_id)) return not_found("User", user_id);
   if (auto repeat = state_->replay<std::string>(idempotent)) return *repeat;
-  std::string token = random_token();
+  std::string token = random_secret(kUserTokenPrefix);
+  if (token.empty()) return no_randomness();
   std::vector<Mutation> mutations;
   mutations.push_back(Mutation::put(AccessToken{sha256(token), user_id, now()}));
   State::remember(mutations, idempotent, token);
@@ -364,8 +375,8 @@ DirectoryResult<Created<MemberPtr>> Directory::invite(
   std::unique_lock guard(state_->writer);
   auto standing = visible_standing(*this, actor, organization_id);
   if (!standing) return standing.error();
-  if (auto repeat = state_->replay<MemberPtr>(idempotent)) return *repeat;
   if (auto refused = detail::check_invite(*standing, invitation.settings)) return *refused;
+  if (auto repeat = state_->replay<MemberPtr>(idempotent)) return *repeat;
   {
     std::shared_lock read(state_->tables);
     for (const MemberPtr& other : state_->members_with_email(invitation.email)) {

@@ -20,11 +20,6 @@ StoreError bad_request(std::string message) {
   return error(StoreErrorCode::kBadRequest, std::move(message));
 }
 
-bool writes_filters(Standing standing) {
-  return standing == Standing::kOwner || standing == Standing::kAdmin ||
-         standing == Standing::kServerAdmin;
-}
-
 // The spec alone: From names an entity, FromSpaceID only for SpaceMember,
 // Where compiles against From's schema.
 std::optional<StoreError> check_spec(const FilterSpec& spec) {
@@ -97,7 +92,7 @@ DirectoryResult<Created<Filter>> Directory::create_filter(
   std::unique_lock guard(state_->writer);
   const Standing standing = this->standing(actor, organization_id);
   if (standing == Standing::kNone) return not_found("Organization", organization_id);
-  if (!writes_filters(standing)) {
+  if (!detail::manages_members(standing)) {
     return error(StoreErrorCode::kForbidden, "only an OWNER or ADMIN may save filters");
   }
   if (auto repeat = state_->replay<Filter>(idempotent)) return *repeat;
@@ -126,7 +121,7 @@ DirectoryResult<Filter> Directory::update_filter(const Actor& actor, const Uuid&
   std::unique_lock guard(state_->writer);
   auto current = filter(actor, organization_id, filter_id.to_string());
   if (!current) return current.error();
-  if (!writes_filters(standing(actor, organization_id))) {
+  if (!detail::manages_members(standing(actor, organization_id))) {
     return error(StoreErrorCode::kForbidden, "only an OWNER or ADMIN may change filters");
   }
   if (auto stale = detail::check_version(*current, expected_version)) return *stale;
@@ -151,7 +146,7 @@ DirectoryResult<std::monostate> Directory::remove_filter(
   std::unique_lock guard(state_->writer);
   auto current = filter(actor, organization_id, filter_id.to_string());
   if (!current) return current.error();
-  if (!writes_filters(standing(actor, organization_id))) {
+  if (!detail::manages_members(standing(actor, organization_id))) {
     return error(StoreErrorCode::kForbidden, "only an OWNER or ADMIN may delete filters");
   }
   if (auto stale = detail::check_version(*current, expected_version)) return *stale;

@@ -16,11 +16,6 @@ using persist::EntityType;
 
 namespace {
 
-bool manages_spaces(Standing standing) {
-  return standing == Standing::kOwner || standing == Standing::kAdmin ||
-         standing == Standing::kServerAdmin;
-}
-
 bool manages_space_members(SpaceStanding standing) {
   return standing == SpaceStanding::kOrgAdmin || standing == SpaceStanding::kSpaceAdmin;
 }
@@ -28,13 +23,6 @@ bool manages_space_members(SpaceStanding standing) {
 StoreError may_not(std::string_view what) {
   std::string message = "only the organization's OWNER or ADMIN or the space's admins may ";
   return error(StoreErrorCode::kForbidden, message.append(what));
-}
-
-std::optional<StoreError> check_labels(const Labels& labels) {
-  for (const auto& [key, value] : labels) {
-    if (key.empty()) return error(StoreErrorCode::kBadRequest, "Labels: a key is empty");
-  }
-  return std::nullopt;
 }
 
 void apply_settings(SpaceMember& member, SpaceMemberSettings settings) {
@@ -55,7 +43,7 @@ DirectoryResult<Created<Space>> Directory::create_space(const Actor& actor,
   std::unique_lock guard(state_->writer);
   const Standing standing = this->standing(actor, organization_id);
   if (standing == Standing::kNone) return not_found("Organization", organization_id);
-  if (!manages_spaces(standing)) {
+  if (!detail::manages_members(standing)) {
     return error(StoreErrorCode::kForbidden, "only an OWNER or ADMIN may create spaces");
   }
   if (auto repeat = state_->replay<Space>(idempotent)) return *repeat;
@@ -111,7 +99,7 @@ DirectoryResult<Created<SpaceMemberPtr>> Directory::add_space_member(
     const Actor& actor, const Uuid& space_id, SpaceInvitation invitation,
     const IdempotentCreate<SpaceMember>* idempotent) {
   if (invitation.email.empty()) return error(StoreErrorCode::kBadRequest, "Email is required");
-  if (auto bad = check_labels(invitation.settings.labels)) return *bad;
+  if (auto bad = detail::check_labels(invitation.settings.labels)) return *bad;
   std::unique_lock guard(state_->writer);
   auto access = space_access(actor, space_id);
   if (!access) return access.error();
@@ -120,8 +108,13 @@ DirectoryResult<Created<SpaceMemberPtr>> Directory::add_space_member(
   MemberPtr member;
   {
     std::shared_lock read(state_->tables);
+    // An organization MEMBER (a space admin) may not learn of pending ones.
+    const bool sees_pending = access->organization_standing != Standing::kMember;
     for (MemberPtr& candidate : state_->members_with_email(invitation.email)) {
-      if (candidate->organization_id == access->space.organization_id) member = candidate;
+      if (candidate->organization_id == access->space.organization_id &&
+          (sees_pending || candidate->status == "active")) {
+        member = candidate;
+      }
     }
   }
   if (!member) {
@@ -166,7 +159,7 @@ DirectoryResult<SpaceMemberPtr> Directory::update_space_member(const Actor& acto
                                                                const Uuid& space_member_id,
                                                                SpaceMemberSettings settings,
                                                                std::int64_t expected_version) {
-  if (auto bad = check_labels(settings.labels)) return *bad;
+  if (auto bad = detail::check_labels(settings.labels)) return *bad;
   std::unique_lock guard(state_->writer);
   auto access = space_access(actor, space_id);
   if (!access) return access.error();

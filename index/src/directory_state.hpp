@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "directory_mutation.hpp"
+#include "member_indexes.hpp"
 #include "rollcall/index/data_dir_lock.hpp"
 #include "rollcall/index/directory.hpp"
 #include "rollcall/index/snapshot.hpp"
@@ -27,8 +28,6 @@ StoreError error(StoreErrorCode code, std::string message);
 StoreError not_found(std::string_view what, const Uuid& id);
 Uuid random_uuid();
 Timestamp now();
-// 256 random bits as 64 hex digits after a recognizable prefix.
-std::string random_token();
 inline std::string hash_key(const Hash& hash) { return {hash.begin(), hash.end()}; }
 
 // A space membership shows its organization membership's user.
@@ -57,15 +56,40 @@ struct Directory::State {
       : dir(std::move(dir)),
         options(std::move(options)),
         lock(std::move(lock)),
-        token_key(this->options.token_key.empty() ? detail::random_token()
-                                                  : this->options.token_key),
+        token_key(this->options.token_key.empty() ? random_secret("") : this->options.token_key),
         store(token_key, this->options.page_walks),
         space_store(token_key, this->options.page_walks) {}
 
-  // --- in-memory tables; `tables` guards all but the store -----------------
-  void apply(detail::Mutation&& mutation) {
-    if (mutation.entity == persist::EntityType::kOrganizationMember) return apply_member(mutation);
+  // --- in-memory tables; `tables` guards all but the stores ---------------
+  // Applies one logged write (its mutations, in order) so that readers see
+  // all of it or none: the tables under one lock, each store in one call.
+  void apply(std::vector<detail::Mutation>&& mutations) {
     std::unique_lock guard(tables);
+    Batch batch;
+    for (detail::Mutation& mutation : mutations) apply_locked(std::move(mutation), batch);
+    store.restore(std::move(batch.members));
+    space_store.restore(std::move(batch.space_members));
+  }
+
+  struct Batch {
+    std::vector<OrganizationMemberStore::Restore> members;
+    std::vector<SpaceMemberStore::Restore> space_members;
+    // The emails of the memberships the batch wrote so far (none: erased).
+    std::unordered_map<Uuid, std::optional<std::string>, detail::UuidHash> written;
+  };
+
+  void apply_locked(detail::Mutation&& mutation, Batch& batch) {
+    if (mutation.entity == persist::EntityType::kOrganizationMember) {
+      return apply_member(mutation, batch);
+    }
+    if (mutation.entity == persist::EntityType::kSpaceMember) {
+      if (mutation.upsert) {
+        batch.space_members.emplace_back(std::get<SpaceMember>(std::move(*mutation.upsert)));
+      } else {
+        batch.space_members.emplace_back(mutation.id);
+      }
+      return;
+    }
     if (!mutation.upsert) return erase(mutation.entity, mutation.id);
     std::visit([this](auto&& record) { put(std::move(record)); }, std::move(*mutation.upsert));
   }
@@ -79,9 +103,6 @@ struct Directory::State {
         return;
       case persist::EntityType::kSpace:
         spaces.erase(id);
-        return;
-      case persist::EntityType::kSpaceMember:
-        space_store.restore_erase(id);
         return;
       case persist::EntityType::kFilter:
         filters.erase(id);
@@ -106,30 +127,45 @@ struct Directory::State {
   }
   void put(Organization&& org) { organizations[org.organization_id] = std::move(org); }
   void put(AccessToken&& token) { tokens[detail::hash_key(token.hash)] = token; }
-  void put(IdempotencyEntry&& entry) { answers[entry.scope] = std::move(entry); }
+  void put(IdempotencyEntry&& entry) {
+    answers[entry.scope] = std::move(entry);
+    // Expired answers go now and then, so the table holds about a retention's worth.
+    if (++answers_since_prune < kPruneAnswersEvery) return;
+    answers_since_prune = 0;
+    const Timestamp at = detail::now();
+    std::erase_if(answers, [&](const auto& item) { return !retained(item.second, at); });
+  }
   void put(OrganizationMember&& /*member*/) {}  // see apply_member
+  void put(SpaceMember&& /*member*/) {}         // see apply_locked
   void put(Space&& space) { spaces[space.space_id] = std::move(space); }
-  void put(SpaceMember&& member) { space_store.restore(std::move(member)); }
   void put(Filter&& filter) { filters[filter.filter_id] = std::move(filter); }
 
-  void apply_member(detail::Mutation& mutation) {
+  // Keeps the email index in step with the membership the batch writes.
+  void apply_member(detail::Mutation& mutation, Batch& batch) {
     const Uuid id = mutation.upsert
                         ? std::get<OrganizationMember>(*mutation.upsert).organization_member_id
                         : mutation.id;
-    std::unique_lock guard(tables);
-    if (MemberPtr before = store.find(id)) unlist_email(*before);
+    std::optional<std::string> before_email;
+    if (auto earlier = batch.written.find(id); earlier != batch.written.end()) {
+      before_email = earlier->second;
+    } else if (MemberPtr before = store.find(id)) {
+      before_email = before->email;
+    }
+    if (before_email) unlist_email(*before_email, id);
     if (!mutation.upsert) {
-      store.restore_erase(id);
+      batch.written[id] = std::nullopt;
+      batch.members.emplace_back(id);
       return;
     }
     auto& member = std::get<OrganizationMember>(*mutation.upsert);
     members_by_email[fold_email(member.email)].push_back(id);
-    store.restore(std::move(member));
+    batch.written[id] = member.email;
+    batch.members.emplace_back(std::move(member));
   }
-  void unlist_email(const OrganizationMember& member) {
-    auto found = members_by_email.find(fold_email(member.email));
+  void unlist_email(std::string_view email, const Uuid& id) {
+    auto found = members_by_email.find(fold_email(email));
     if (found == members_by_email.end()) return;
-    std::erase(found->second, member.organization_member_id);
+    std::erase(found->second, id);
     if (found->second.empty()) members_by_email.erase(found);
   }
 
@@ -244,7 +280,7 @@ struct Directory::State {
       return detail::error(StoreErrorCode::kUnavailable,
                            "write-ahead log refused the write: " + sequence.status().message());
     }
-    for (detail::Mutation& mutation : mutations) apply(std::move(mutation));
+    apply(std::move(mutations));
     ++writes_since_snapshot;
     return *sequence;
   }
@@ -275,6 +311,8 @@ struct Directory::State {
   std::map<Uuid, Organization> organizations;
   std::unordered_map<std::string, std::vector<Uuid>> members_by_email;  // folded
   std::unordered_map<std::string, IdempotencyEntry> answers;            // by scope
+  static constexpr std::size_t kPruneAnswersEvery = 4096;
+  std::size_t answers_since_prune = 0;
   std::map<Uuid, Space> spaces;
   std::map<Uuid, Filter> filters;
   std::uint64_t writes_since_snapshot = 0;

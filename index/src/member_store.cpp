@@ -11,6 +11,7 @@
 #include "member_indexes.hpp"
 #include "member_planner.hpp"
 #include "membership_rules.hpp"
+#include "restore_batch.hpp"
 #include "rollcall/index/schemas.hpp"
 #include "version_history.hpp"
 
@@ -33,6 +34,31 @@ struct OrganizationMemberStore::State {
   detail::VersionHistory<MemberPtr> history;
   std::uint64_t epoch = detail::random_epoch();
   std::string token_key;
+
+  // Under the unique lock: a logged write as it was logged.
+  void restore_locked(MemberPtr record) {
+    auto& by_id = members.get<detail::ById>();
+    auto found = by_id.find(record->organization_member_id);
+    if (found == by_id.end()) {
+      members.insert(record);
+      history.record(record->organization_member_id, nullptr);
+    } else {
+      history.record(record->organization_member_id, *found);
+      inverted.remove(*found);
+      by_id.replace(found, record);
+    }
+    inverted.add(record);
+  }
+
+  bool erase_locked(const Uuid& id) {
+    auto& by_id = members.get<detail::ById>();
+    auto found = by_id.find(id);
+    if (found == by_id.end()) return false;
+    history.record(id, *found);
+    inverted.remove(*found);
+    by_id.erase(found);
+    return true;
+  }
 };
 
 namespace {
@@ -218,28 +244,16 @@ std::optional<StoreError> OrganizationMemberStore::insert(OrganizationMember mem
 void OrganizationMemberStore::restore(OrganizationMember member) {
   auto record = std::make_shared<const OrganizationMember>(std::move(member));
   std::unique_lock lock(state_->mutex);
-  auto& by_id = state_->members.get<ById>();
-  auto found = by_id.find(record->organization_member_id);
-  if (found == by_id.end()) {
-    state_->members.insert(record);
-    state_->history.record(record->organization_member_id, nullptr);
-  } else {
-    state_->history.record(record->organization_member_id, *found);
-    state_->inverted.remove(*found);
-    by_id.replace(found, record);
-  }
-  state_->inverted.add(record);
+  state_->restore_locked(std::move(record));
 }
 
 bool OrganizationMemberStore::restore_erase(const Uuid& id) {
   std::unique_lock lock(state_->mutex);
-  auto& by_id = state_->members.get<ById>();
-  auto found = by_id.find(id);
-  if (found == by_id.end()) return false;
-  state_->history.record(id, *found);
-  state_->inverted.remove(*found);
-  by_id.erase(found);
-  return true;
+  return state_->erase_locked(id);
+}
+
+void OrganizationMemberStore::restore(std::vector<Restore> writes) {
+  detail::restore_batch<OrganizationMember>(*state_, std::move(writes));
 }
 
 namespace {
@@ -328,34 +342,6 @@ std::vector<MemberPtr> OrganizationMemberStore::all() const {
   return {state_->members.begin(), state_->members.end()};
 }
 
-namespace {
-
-// A page of the state after write `as_of`, which later writes changed: the
-// current records they left alone, and the versions `changed` had then.
-template <class Matches>
-std::vector<MemberPtr> past_page(
-    const Executor& executor, const AccessPath& path,
-    const std::unordered_map<Uuid, MemberPtr, detail::UuidHash>& changed, const Uuid& org,
-    const filter::Predicate& predicate, const Matches& matches, detail::SortedPage<MemberPtr>& page,
-    std::size_t limit, bool& more, std::optional<std::uint64_t>& total) {
-  std::uint64_t count = 0;
-  const auto offer = [&](const MemberPtr& m) {
-    ++count;
-    page.offer(m);
-  };
-  executor.for_each(path, [&](const MemberPtr& m) {
-    if (!changed.contains(m->organization_member_id) && matches(m)) offer(m);
-    return true;
-  });
-  for (const auto& [id, then] : changed) {
-    if (then != nullptr && then->organization_id == org && predicate.matches(*then)) offer(then);
-  }
-  if (total) *total = count;
-  return page.take(limit, more);
-}
-
-}  // namespace
-
 std::variant<ListResult, StoreError> OrganizationMemberStore::list(
     const ListRequest& request) const {
   auto resolved = detail::resolve_sort_keys(request.order_by, organization_member_schema());
@@ -391,10 +377,12 @@ std::variant<ListResult, StoreError> OrganizationMemberStore::list(
   bool more = false;
   if (!current) {
     detail::SortedPage<MemberPtr> page(keys, cursor.after);
-    if (request.include_total) result.total = 0;
-    result.items =
-        past_page(executor, path, state_->history.changed_since(as_of), request.organization_id,
-                  predicate, matches, page, limit, more, result.total);
+    const std::uint64_t total = detail::offer_past_state(
+        state_->history, as_of, [&](const auto& visit) { executor.for_each(path, visit); }, matches,
+        [&](const OrganizationMember& m) { return m.organization_id == request.organization_id; },
+        predicate, page);
+    if (request.include_total) result.total = total;
+    result.items = page.take(limit, more);
   } else if (created_order && path.in_created_order()) {
     executor.stream(path, cursor.after, keys[0].descending, [&](const MemberPtr& m) {
       if (!matches(m)) return true;

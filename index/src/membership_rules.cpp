@@ -10,11 +10,6 @@ StoreError forbidden(std::string message) {
   return StoreError{StoreErrorCode::kForbidden, std::move(message)};
 }
 
-bool manages_members(Standing caller) {
-  return caller == Standing::kOwner || caller == Standing::kAdmin ||
-         caller == Standing::kServerAdmin;
-}
-
 // ADMIN may manage everything but OWNER memberships.
 std::optional<StoreError> check_admin_reach(Standing caller, std::string_view role,
                                             const char* what) {
@@ -34,15 +29,24 @@ bool is_active_owner(const OrganizationMember& member) {
   return member.role == "OWNER" && member.status == "active";
 }
 
+bool manages_members(Standing caller) {
+  return caller == Standing::kOwner || caller == Standing::kAdmin ||
+         caller == Standing::kServerAdmin;
+}
+
+std::optional<StoreError> check_labels(const Labels& labels) {
+  for (const auto& [key, value] : labels) {
+    if (key.empty()) return StoreError{StoreErrorCode::kBadRequest, "Labels: a key is empty"};
+  }
+  return std::nullopt;
+}
+
 std::optional<StoreError> check_settings(const MemberSettings& settings) {
   if (!is_valid_role(settings.role)) {
     return StoreError{StoreErrorCode::kBadRequest,
                       "Role must be OWNER, ADMIN or MEMBER, not '" + settings.role + "'"};
   }
-  for (const auto& [key, value] : settings.labels) {
-    if (key.empty()) return StoreError{StoreErrorCode::kBadRequest, "Labels: a key is empty"};
-  }
-  return std::nullopt;
+  return check_labels(settings.labels);
 }
 
 std::optional<StoreError> check_invite(Standing caller, const MemberSettings& settings) {

@@ -12,6 +12,10 @@
 namespace rollcall::index::detail {
 
 bool is_valid_role(std::string_view role);
+// OWNER, ADMIN or the server admin: who manages members, spaces and filters.
+bool manages_members(Standing caller);
+// kBadRequest for a label with an empty key.
+std::optional<StoreError> check_labels(const Labels& labels);
 bool is_active_owner(const OrganizationMember& member);
 
 // kBadRequest for a role that is not OWNER, ADMIN or MEMBER, or a label with an empty key.

@@ -9,6 +9,7 @@
 
 #include "list_paging.hpp"
 #include "member_indexes.hpp"
+#include "restore_batch.hpp"
 #include "rollcall/index/schemas.hpp"
 #include "version_history.hpp"
 
@@ -114,6 +115,28 @@ struct SpaceMemberStore::State {
     }
   }
 
+  // Under the unique lock: a logged write as it was logged.
+  void restore_locked(SpaceMemberPtr record) {
+    auto& by_id = members.get<ById>();
+    auto found = by_id.find(record->space_member_id);
+    if (found == by_id.end()) {
+      history.record(record->space_member_id, nullptr);
+      members.insert(record);
+    } else {
+      history.record(record->space_member_id, *found);
+      by_id.replace(found, record);  // every ordered key ends in the ID: no collision
+    }
+  }
+
+  bool erase_locked(const Uuid& id) {
+    auto& by_id = members.get<ById>();
+    auto found = by_id.find(id);
+    if (found == by_id.end()) return false;
+    history.record(id, *found);
+    by_id.erase(found);
+    return true;
+  }
+
   std::uint64_t size_of(const SpaceMemberListRequest& request) const {
     return request.space_id ? scope_size(members.get<BySpaceCreated>(), *request.space_id)
                             : scope_size(members.get<ByOrgCreated>(), request.organization_id);
@@ -162,25 +185,16 @@ std::vector<SpaceMemberPtr> SpaceMemberStore::all() const {
 void SpaceMemberStore::restore(SpaceMember member) {
   auto record = std::make_shared<const SpaceMember>(std::move(member));
   std::unique_lock lock(state_->mutex);
-  auto& by_id = state_->members.get<ById>();
-  auto found = by_id.find(record->space_member_id);
-  if (found == by_id.end()) {
-    state_->history.record(record->space_member_id, nullptr);
-    state_->members.insert(record);
-  } else {
-    state_->history.record(record->space_member_id, *found);
-    by_id.replace(found, record);  // every ordered key ends in the ID: no collision
-  }
+  state_->restore_locked(std::move(record));
 }
 
 bool SpaceMemberStore::restore_erase(const Uuid& id) {
   std::unique_lock lock(state_->mutex);
-  auto& by_id = state_->members.get<ById>();
-  auto found = by_id.find(id);
-  if (found == by_id.end()) return false;
-  state_->history.record(id, *found);
-  by_id.erase(found);
-  return true;
+  return state_->erase_locked(id);
+}
+
+void SpaceMemberStore::restore(std::vector<Restore> writes) {
+  detail::restore_batch<SpaceMember>(*state_, std::move(writes));
 }
 
 void SpaceMemberStore::forget_history() {
@@ -230,20 +244,11 @@ std::variant<SpaceMemberListResult, StoreError> SpaceMemberStore::list(
     }
   } else {
     // Any other order, or a past state: the records then, sorted.
-    const auto changed = state_->history.changed_since(as_of);
     detail::SortedPage<SpaceMemberPtr> page(keys, cursor.after);
-    const auto offer = [&](const SpaceMemberPtr& m) {
-      if (!predicate.matches(*m)) return;
-      ++total;
-      page.offer(m);
-    };
-    state_->walk(request, std::nullopt, false, [&](const SpaceMemberPtr& m) {
-      if (!changed.contains(m->space_member_id)) offer(m);
-      return true;
-    });
-    for (const auto& [id, then] : changed) {
-      if (then != nullptr && in_scope(*then)) offer(then);
-    }
+    total = detail::offer_past_state(
+        state_->history, as_of,
+        [&](const auto& visit) { state_->walk(request, std::nullopt, false, visit); },
+        [&](const SpaceMemberPtr& m) { return predicate.matches(*m); }, in_scope, predicate, page);
     result.items = page.take(limit, more);
   }
   lock.unlock();

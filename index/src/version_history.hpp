@@ -10,6 +10,7 @@
 #include <deque>
 #include <unordered_map>
 
+#include "list_paging.hpp"
 #include "member_indexes.hpp"
 #include "rollcall/index/member_store.hpp"
 
@@ -75,5 +76,33 @@ class VersionHistory {
   std::uint64_t sequence_ = 0;
   std::uint64_t horizon_ = 0;  // the oldest state still covered
 };
+
+inline const Uuid& record_id(const OrganizationMember& m) { return m.organization_member_id; }
+inline const Uuid& record_id(const SpaceMember& m) { return m.space_member_id; }
+
+// The matches of state `as_of`, which later writes changed, offered to `page`:
+// the current candidates they left alone (`for_each_current(visit)` walks the
+// candidates; `matches` tests one) and the versions they replaced that were
+// then in the list's scope and matched. Returns how many were offered.
+template <class Ptr, class ForEachCurrent, class Matches, class InScope>
+std::uint64_t offer_past_state(const VersionHistory<Ptr>& history, std::uint64_t as_of,
+                               const ForEachCurrent& for_each_current, const Matches& matches,
+                               const InScope& in_scope, const filter::Predicate& predicate,
+                               SortedPage<Ptr>& page) {
+  const auto changed = history.changed_since(as_of);
+  std::uint64_t offered = 0;
+  const auto offer = [&](const Ptr& record) {
+    ++offered;
+    page.offer(record);
+  };
+  for_each_current([&](const Ptr& record) {
+    if (!changed.contains(record_id(*record)) && matches(record)) offer(record);
+    return true;
+  });
+  for (const auto& [id, then] : changed) {
+    if (then != nullptr && in_scope(*then) && predicate.matches(*then)) offer(then);
+  }
+  return offered;
+}
 
 }  // namespace rollcall::index::detail

@@ -82,6 +82,7 @@ Outcome<std::optional<std::int64_t>> if_match(const Request& request, bool requi
     return std::optional<std::int64_t>();
   }
   std::string_view value = request.header("If-Match");
+  if (value == "*") return std::optional<std::int64_t>();  // any current version
   if (value.starts_with("W/")) value.remove_prefix(2);
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
     value = value.substr(1, value.size() - 2);
@@ -109,6 +110,23 @@ Outcome<OrganizationStanding> organization_of(const index::Directory& directory,
 std::optional<HttpError> require_manager(index::Standing standing) {
   if (standing == index::Standing::kMember) {
     return HttpError{403, "only the organization's OWNER or ADMIN may do this"};
+  }
+  return std::nullopt;
+}
+
+Outcome<index::SpaceAccess> space_of(const index::Directory& directory, const Caller& caller,
+                                     const index::Uuid& space_id) {
+  auto access = directory.space_access(caller.actor, space_id);
+  if (!access || access->standing == index::SpaceStanding::kNone) {
+    return HttpError{404, "Space " + space_id.to_string() + " not found"};
+  }
+  return std::move(*access);
+}
+
+std::optional<HttpError> require_space_reader(index::SpaceStanding standing) {
+  if (standing == index::SpaceStanding::kOrgMember) {
+    return HttpError{
+        403, "only the space's members and the organization's OWNER or ADMIN may read its members"};
   }
   return std::nullopt;
 }

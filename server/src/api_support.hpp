@@ -30,7 +30,8 @@ Handler user_only(
 // The same for routes only the admin token may call.
 Handler admin_only(const ApiContext& context, Route route);
 
-// If-Match as a Version: `"3"`, `3` or `W/"3"`. 428 when `required` and absent.
+// If-Match as a Version: `"3"`, `3` or `W/"3"`; none for `*` (any current
+// version) or when absent. 428 when `required` and absent.
 Outcome<std::optional<std::int64_t>> if_match(const Request& request, bool required);
 
 // The organization of the path's first parameter and the caller's standing in
@@ -43,6 +44,12 @@ Outcome<OrganizationStanding> organization_of(const index::Directory& directory,
                                               const Caller& caller, const Request& request);
 // 403 unless OWNER, ADMIN or the admin token.
 std::optional<HttpError> require_manager(index::Standing standing);
+
+// The space and the caller's access to it: 404 when the caller may not see it.
+Outcome<index::SpaceAccess> space_of(const index::Directory& directory, const Caller& caller,
+                                     const index::Uuid& space_id);
+// 403 for an organization member outside the space: they may not read its members.
+std::optional<HttpError> require_space_reader(index::SpaceStanding standing);
 
 // Binds a route function to the directory: the handler that authenticates,
 // then calls `route(directory, caller, request, response)`.

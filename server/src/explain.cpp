@@ -172,25 +172,22 @@ Outcome<Target> organization_target(const index::Directory& directory, const Cal
   }
   if (!space_members) return Target{&organization_member_view(standing), false, *org, {}};
   if (auto refused = require_manager(standing)) return *refused;
-  return Target{&space_member_view(index::SpaceStanding::kOrgAdmin), true, *org, {}};
+  return Target{&space_member_view(standing), true, *org, {}};
 }
 
 Outcome<Target> space_target(const index::Directory& directory, const Caller& caller,
                              const Request& request) {
   auto id = id_param(request, "space", "Space");
   if (!id) return id.error();
-  auto access = directory.space_access(caller.actor, *id);
+  auto access = space_of(directory, caller, *id);
+  if (!access) return access.error();
   const std::string* org = request.query_value("organization");
-  if (!access || access->standing == index::SpaceStanding::kNone ||
-      (org != nullptr && index::Uuid::parse(*org) != access->space.organization_id)) {
+  if (org != nullptr && index::Uuid::parse(*org) != access->space.organization_id) {
     return HttpError{404, "Space " + id->to_string() + " not found"};
   }
-  if (access->standing == index::SpaceStanding::kOrgMember) {
-    return HttpError{403,
-                     "only the space's members and the organization's OWNER or ADMIN may "
-                     "read its members"};
-  }
-  return Target{&space_member_view(access->standing), true, access->space.organization_id, *id};
+  if (auto refused = require_space_reader(access->standing)) return *refused;
+  return Target{&space_member_view(access->organization_standing), true,
+                access->space.organization_id, *id};
 }
 
 Outcome<Target> target_of(const index::Directory& directory, const Caller& caller,
@@ -203,7 +200,7 @@ Outcome<Target> target_of(const index::Directory& directory, const Caller& calle
   if (request.query_value("organization") != nullptr) {
     return organization_target(directory, caller, request, space_members);
   }
-  return Target{space_members ? &space_member_view(index::SpaceStanding::kOrgAdmin)
+  return Target{space_members ? &space_member_view(index::Standing::kOwner)
                               : &organization_member_view(index::Standing::kOwner),
                 space_members,
                 {},
@@ -237,8 +234,8 @@ void compile_error(Response& response, const filter::Error& error) {
   response.body.assign(buffer.GetString(), buffer.GetSize());
 }
 
-index::Explanation plan(const index::Directory& directory, const Target& target,
-                        filter::Predicate predicate) {
+index::Explanation store_plan(const index::Directory& directory, const Target& target,
+                              filter::Predicate predicate) {
   if (target.space_members) {
     index::SpaceMemberListRequest request;
     request.organization_id = *target.organization;
@@ -252,19 +249,68 @@ index::Explanation plan(const index::Directory& directory, const Target& target,
   return directory.members().explain(request);
 }
 
-void write_plan(Writer& writer, const index::Explanation& explanation) {
+// The records of the caller's view that `predicate` (which includes the
+// view's scope) matches.
+std::uint64_t visible_matches(const index::Directory& directory, const Target& target,
+                              filter::Predicate predicate) {
+  if (!target.space_members) return directory.members().count(*target.organization, predicate);
+  index::SpaceMemberListRequest request;
+  request.organization_id = *target.organization;
+  request.space_id = target.space;
+  request.predicate = std::move(predicate);
+  request.limit = 1;
+  request.include_total = true;
+  const auto page = directory.space_members().list(request);
+  const auto* result = std::get_if<index::SpaceMemberListResult>(&page);
+  return result != nullptr ? result->total.value_or(0) : 0;
+}
+
+// `access_path` without its ", ~N candidates" estimates.
+std::string without_estimates(std::string access_path) {
+  constexpr std::string_view kMark = ", ~";
+  constexpr std::string_view kWord = " candidates";
+  std::size_t at = 0;
+  while ((at = access_path.find(kMark, at)) != std::string::npos) {
+    const std::size_t end = access_path.find_first_not_of("0123456789", at + kMark.size());
+    if (end != std::string::npos && access_path.compare(end, kWord.size(), kWord) == 0) {
+      access_path.erase(at, end + kWord.size() - at);
+    } else {
+      at += kMark.size();
+    }
+  }
+  return access_path;
+}
+
+// The plan of the list `where` would run. A caller with a scoped view gets,
+// as EstimatedRows, the exact count of the matches they may see, and no
+// candidate counts: those include records outside the view (a side channel).
+index::Explanation plan(const index::Directory& directory, const Target& target,
+                        const filter::Predicate& where) {
+  const filter::Predicate predicate = within_view(where, *target.view);
+  index::Explanation explanation = store_plan(directory, target, predicate);
+  if (target.view->scope) {
+    explanation.estimated_rows = visible_matches(directory, target, predicate);
+    explanation.access_path = without_estimates(std::move(explanation.access_path));
+  }
+  return explanation;
+}
+
+void write_plan(Writer& writer, const index::Explanation& explanation, bool scoped) {
   writer.StartObject();
   writer.Key("AccessPath");
   string(writer, explanation.access_path);
   writer.Key("EstimatedRows");
   writer.Uint64(explanation.estimated_rows);
+  writer.Key("EstimatedRowsAre");
+  writer.String(scoped ? "VisibleMatches" : "Candidates");
   writer.Key("Residual");
   string(writer, explanation.residual);
   writer.EndObject();
 }
 
+// `explanation`: none without a target organization.
 std::string explanation_json(std::string_view entity, std::string_view where,
-                             const filter::Predicate& predicate,
+                             const filter::Predicate& predicate, const Target& target,
                              const index::Explanation* explanation) {
   rapidjson::StringBuffer buffer;
   Writer writer(buffer);
@@ -279,7 +325,7 @@ std::string explanation_json(std::string_view entity, std::string_view where,
   expression(writer, predicate.expression(), predicate.schema());
   writer.Key("Plan");
   if (explanation != nullptr) {
-    write_plan(writer, *explanation);
+    write_plan(writer, *explanation, target.view->scope.has_value());
   } else {
     writer.Null();
   }
@@ -303,10 +349,9 @@ std::optional<HttpError> explain(const index::Directory& directory, const Caller
     return std::nullopt;
   }
   std::optional<index::Explanation> explanation;
-  if (target->organization) {
-    explanation = plan(directory, *target, *view_predicate(text, *target->view));
-  }
-  response.body = explanation_json(*entity, text, *compiled, explanation ? &*explanation : nullptr);
+  if (target->organization) explanation = plan(directory, *target, *compiled);
+  response.body =
+      explanation_json(*entity, text, *compiled, *target, explanation ? &*explanation : nullptr);
   return std::nullopt;
 }
 

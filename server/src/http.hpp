@@ -15,11 +15,12 @@ namespace rollcall::server {
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {
-  std::string method;      // "GET", "POST", ...
-  std::string path;        // percent-decoded, without the query
-  Fields query;            // percent-decoded, in order; a name may repeat
-  Fields headers;          // names as sent
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // percent-decoded, without the query
+  Fields query;        // percent-decoded, in order; a name may repeat
+  Fields headers;      // names as sent
   std::string body;
+  std::string route;                // the pattern matched, e.g. "/space/{space}"
   std::vector<std::string> params;  // the route's {placeholders}, in order
   std::string request_id;           // also sent back as X-Request-Id
 
@@ -39,6 +40,7 @@ struct Response {
   std::string body;
   Fields headers;  // extra headers (ETag, Allow, ...)
   // When set, the body is streamed (chunked) by calling this once; `body` is ignored.
+  // An exception from it ends the body visibly cut (no last chunk, connection closed).
   std::function<void(const ChunkSink& sink)> stream;
 
   void set_header(std::string name, std::string value) {

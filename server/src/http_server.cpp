@@ -660,6 +660,7 @@ class HttpServer::Impl final : public httplib::Server {
     for (const auto& [name, value] : hreq.headers) {
       if (!is_pseudo_header(name)) req.headers.emplace_back(name, value);
     }
+    req.route = *ex.match.pattern;
     req.params = std::move(ex.match.params);
     req.request_id = ex.request_id;
     if (reader != nullptr && !read_body(*reader, req.body)) {

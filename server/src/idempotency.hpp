@@ -14,7 +14,9 @@
 
 namespace rollcall::server {
 
-// Caller, method, path and key; none without an Idempotency-Key header.
+// Caller, method, route pattern, the path's parameters (IDs in canonical
+// form, so every spelling of one path is one scope) and key; none without an
+// Idempotency-Key header.
 std::optional<std::string> idempotency_scope(const Caller& caller, const Request& request);
 // SHA-256 of the body as sent: the same key with another body is 422.
 std::array<std::uint8_t, 32> body_digest(const Request& request);
@@ -36,14 +38,16 @@ const index::IdempotentCreate<T>* pointer_to(const std::optional<index::Idempote
   return key ? &*key : nullptr;
 }
 
-// Writes a stored first answer (with Idempotent-Replayed: true) and answers
-// null; otherwise answers the record the create made.
+// A stored first answer, with Idempotent-Replayed: true, and the ETag of the
+// entity it holds when that has a Version.
+void replay(const index::StoredAnswer& stored, Response& response);
+
+// Writes a stored first answer and answers null; otherwise answers the record
+// the create made.
 template <class T>
 const T* fresh_or_replay(const index::Created<T>& created, Response& response) {
   if (const auto* stored = std::get_if<index::StoredAnswer>(&created)) {
-    response.status = stored->status;
-    response.body = stored->body;
-    response.set_header("Idempotent-Replayed", "true");
+    replay(*stored, response);
     return nullptr;
   }
   return &std::get<T>(created);

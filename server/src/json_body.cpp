@@ -1,6 +1,5 @@
 #include "json_body.hpp"
 
-#include <openssl/sha.h>
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
@@ -30,7 +29,6 @@ HttpError wrong_type(std::string_view name, const char* expected) {
 
 struct JsonBody::Impl {
   rapidjson::Document document;
-  std::string text;
 
   const rapidjson::Value* find(std::string_view name) const {
     const auto member =
@@ -54,8 +52,8 @@ Outcome<JsonBody> JsonBody::parse(const Request& request,
                   [&](std::string_view other) { return equals_ignoring_case(type, other); });
   if (!accepted) return HttpError{415, "the body must be JSON (Content-Type: application/json)"};
   auto impl = std::make_unique<Impl>();
-  impl->text = request.body;
-  impl->document.Parse<rapidjson::kParseValidateEncodingFlag>(impl->text.data(), impl->text.size());
+  impl->document.Parse<rapidjson::kParseValidateEncodingFlag>(request.body.data(),
+                                                              request.body.size());
   if (impl->document.HasParseError()) {
     return bad_request("malformed JSON at byte " + std::to_string(impl->document.GetErrorOffset()) +
                        ": " + rapidjson::GetParseError_En(impl->document.GetParseError()));
@@ -97,6 +95,10 @@ std::optional<HttpError> JsonBody::read(std::string_view name,
                                         std::vector<index::Uuid>& out) const {
   const rapidjson::Value* value = impl_->find(name);
   if (value == nullptr) return std::nullopt;
+  if (value->IsNull()) {
+    out.clear();
+    return std::nullopt;
+  }
   if (!value->IsArray()) return wrong_type(name, "an array of uuids");
   std::vector<index::Uuid> ids;
   for (const auto& item : value->GetArray()) {
@@ -156,13 +158,6 @@ std::optional<HttpError> JsonBody::merge(std::string_view name, index::Labels& o
   }
   std::sort(out.begin(), out.end());
   return std::nullopt;
-}
-
-std::array<std::uint8_t, 32> JsonBody::digest() const {
-  std::array<std::uint8_t, 32> out{};
-  SHA256(reinterpret_cast<const unsigned char*>(impl_->text.data()), impl_->text.size(),
-         out.data());
-  return out;
 }
 
 }  // namespace rollcall::server

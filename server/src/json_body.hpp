@@ -33,6 +33,7 @@ class JsonBody {
   // Each leaves `out` unchanged when the member is absent; 400 on a wrong type.
   std::optional<HttpError> read(std::string_view name, std::string& out) const;
   std::optional<HttpError> read(std::string_view name, bool& out) const;
+  // An array of uuids (duplicates dropped); null empties `out`.
   std::optional<HttpError> read(std::string_view name, std::vector<index::Uuid>& out) const;
   // A uuid string, or null (resets `out`).
   std::optional<HttpError> read(std::string_view name, std::optional<index::Uuid>& out) const;
@@ -40,9 +41,6 @@ class JsonBody {
   std::optional<HttpError> read(std::string_view name, index::Labels& out) const;
   // JSON merge patch (RFC 7396) of a string map: null removes a key.
   std::optional<HttpError> merge(std::string_view name, index::Labels& out) const;
-
-  // The SHA-256 of the body as sent (idempotency).
-  std::array<std::uint8_t, 32> digest() const;
 
  private:
   struct Impl;

@@ -3,7 +3,10 @@
 #include <array>
 #include <span>
 
+#include "errors.hpp"
 #include "query_params.hpp"
+#include "render.hpp"
+#include "rollcall/index/directory.hpp"
 #include "rollcall/index/schemas.hpp"
 
 namespace rollcall::server {
@@ -19,6 +22,9 @@ constexpr std::array<std::string_view, 9> kSpaceMemberVisible = {
     "DisplayName",   "Admin",   "CreatedAt"};
 
 constexpr std::size_t kMaxListLimit = 1000;
+
+constexpr std::array<std::string_view, 8> kListParameters = {
+    "where", "filter", "contains", "order_by", "select", "limit", "page_token", "include_total"};
 
 // `full` seen through a scope: only `visible` attributes, only records `scope` matches.
 ListView restrict(const ListView& full, std::span<const std::string_view> visible,
@@ -103,6 +109,7 @@ Outcome<filter::Predicate> predicate_params(const Request& request, const ListVi
   }
   if (const std::string* text = request.query_value("contains");
       text != nullptr && !text->empty()) {
+    if (!is_utf8(*text)) return bad_request("contains: invalid UTF-8");
     parts.push_back(filter::compile_contains(*text, view.schema));
   }
   if (view.scope) parts.push_back(*view.scope);
@@ -134,14 +141,14 @@ const ListView& organization_member_view(index::Standing standing) {
   return standing == index::Standing::kMember ? scoped : full;
 }
 
-const ListView& space_member_view(index::SpaceStanding standing) {
+const ListView& space_member_view(index::Standing organization_standing) {
   static const ListView full{index::space_member_schema(),
                              index::kAllFields,
                              &index::space_member_field,
                              "SpaceMemberID",
                              {}};
   static const ListView scoped = restrict(full, kSpaceMemberVisible, "UserID IS NOT NULL");
-  return standing == index::SpaceStanding::kSpaceMember ? scoped : full;
+  return organization_standing == index::Standing::kMember ? scoped : full;
 }
 
 SavedFilter saved_filter(const index::Directory& directory, const index::Actor& actor,
@@ -157,6 +164,7 @@ SavedFilter saved_filter(const index::Directory& directory, const index::Actor& 
 
 Outcome<ListQuery> parse_list(const Request& request, const ListView& view,
                               const SavedFilter& saved_filter) {
+  if (auto repeated = given_twice(request, kListParameters)) return *repeated;
   ListQuery query;
   auto predicate = predicate_params(request, view, saved_filter);
   if (!predicate) return predicate.error();
@@ -179,11 +187,20 @@ Outcome<ListQuery> parse_list(const Request& request, const ListView& view,
   return query;
 }
 
-Outcome<filter::Predicate> view_predicate(std::string_view where, const ListView& view) {
-  auto compiled = compile("where", where, view);
-  if (!compiled || !view.scope) return compiled;
-  const std::array<filter::Predicate, 2> parts{std::move(*compiled), *view.scope};
+filter::Predicate within_view(filter::Predicate predicate, const ListView& view) {
+  if (!view.scope) return predicate;
+  const std::array<filter::Predicate, 2> parts{std::move(predicate), *view.scope};
   return filter::all_of(parts);
+}
+
+void answer_page(Response& response, const std::vector<std::string>& items,
+                 std::string_view next_page_token, std::optional<std::uint64_t> total) {
+  response.body = list_envelope(items, next_page_token, total);
+}
+
+void answer_refusal(Response& response, const index::StoreError& error) {
+  const HttpError http = from_store(error);
+  error_response(response, http.status, http.message);
 }
 
 }  // namespace rollcall::server

@@ -5,20 +5,25 @@
 // lists share all of it.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
 
-#include "errors.hpp"
 #include "http.hpp"
 #include "http_error.hpp"
-#include "render.hpp"
-#include "rollcall/index/directory.hpp"
 #include "rollcall/index/json.hpp"
+
+namespace rollcall::index {
+class Directory;
+struct Actor;
+enum class Standing : std::uint8_t;
+}  // namespace rollcall::index
 
 namespace rollcall::server {
 
@@ -39,10 +44,10 @@ struct ListView {
 // A MEMBER sees only active memberships and ten of their fields; OWNER, ADMIN
 // and the admin token see everything.
 const ListView& organization_member_view(index::Standing standing);
-// A plain space member (organization MEMBER, not a space admin) sees only
-// space memberships of active organization members and nine of their fields;
-// organization OWNER/ADMIN, the admin token and space admins see everything.
-const ListView& space_member_view(index::SpaceStanding standing);
+// Whoever is a MEMBER of the space's organization (a space member or a space
+// admin alike) sees only space memberships of active organization members and
+// nine of their fields; OWNER, ADMIN and the admin token see everything.
+const ListView& space_member_view(index::Standing organization_standing);
 
 // `filter=`: the Where of a saved filter by FilterID or Slug, or the 400 (or
 // 404) that says why this list may not use it.
@@ -67,9 +72,9 @@ struct ListQuery {
 Outcome<ListQuery> parse_list(const Request& request, const ListView& view,
                               const SavedFilter& saved_filter);
 
-// `where` compiled against the view's schema and ANDed with its scope: what a
-// list with only this `where` would run (GET /where/explain).
-Outcome<filter::Predicate> view_predicate(std::string_view where, const ListView& view);
+// `predicate` ANDed with the view's scope: what a list with only this
+// predicate would run (GET /where/explain).
+filter::Predicate within_view(filter::Predicate predicate, const ListView& view);
 
 // Moves the query's common members into a store's list request.
 template <class StoreRequest>
@@ -85,43 +90,62 @@ void fill_request(ListQuery& query, StoreRequest& out) {
 // Records per store call while streaming NDJSON.
 inline constexpr std::size_t kStreamBatch = 1000;
 
+// The list's JSON envelope; the error a store refused the list with.
+void answer_page(Response& response, const std::vector<std::string>& items,
+                 std::string_view next_page_token, std::optional<std::uint64_t> total);
+void answer_refusal(Response& response, const index::StoreError& error);
+
+// Streams the records of `first` and of every later batch as NDJSON. A batch
+// the store refuses cuts the stream: the exception ends the chunked body
+// without its last chunk, so the client cannot take it for the whole list.
+template <class Store, class StoreRequest, class Encode, class Result>
+void stream_list(const Store& store, StoreRequest request, Encode encode, Result first,
+                 Response& response) {
+  response.content_type = "application/x-ndjson";
+  response.stream = [&store, request = std::move(request), encode = std::move(encode),
+                     result = std::move(first)](const ChunkSink& sink) mutable {
+    while (true) {
+      std::string chunk;
+      for (const auto& record : result.items) chunk.append(encode(*record)).append("\n");
+      if (!chunk.empty() && !sink(chunk)) return;
+      if (result.next_page_token.empty()) return;
+      request.page_token = std::move(result.next_page_token);
+      auto next = store.list(request);
+      if (auto* failed = std::get_if<index::StoreError>(&next)) {
+        throw std::runtime_error("NDJSON stream cut: " + failed->message);
+      }
+      result = std::move(std::get<Result>(next));
+    }
+  };
+}
+
 // Answers the list: `encode(record)` is one item's JSON. The store must
-// outlive the response (it does: the Directory outlives the server).
+// outlive the response (it does: the Directory outlives the server). A stream
+// starts only once the store has answered its first batch, so a list it
+// refuses is the same error with or without NDJSON.
 template <class Store, class StoreRequest, class Encode>
 void answer_list(const Store& store, StoreRequest request, bool stream, Encode encode,
                  Response& response) {
   using Result = std::variant_alternative_t<0, decltype(store.list(request))>;
   if (stream) {
-    response.content_type = "application/x-ndjson";
     request.limit = kStreamBatch;
     request.page_token.clear();
     request.include_total = false;
-    response.stream = [&store, request = std::move(request),
-                       encode = std::move(encode)](const ChunkSink& sink) mutable {
-      while (true) {
-        auto page = store.list(request);
-        if (!std::holds_alternative<Result>(page)) return;
-        auto& result = std::get<Result>(page);
-        std::string chunk;
-        for (const auto& record : result.items) chunk.append(encode(*record)).append("\n");
-        if (!chunk.empty() && !sink(chunk)) return;
-        if (result.next_page_token.empty()) return;
-        request.page_token = std::move(result.next_page_token);
-      }
-    };
-    return;
   }
   auto page = store.list(request);
   if (auto* failed = std::get_if<index::StoreError>(&page)) {
-    const HttpError error = from_store(*failed);
-    error_response(response, error.status, error.message);
+    answer_refusal(response, *failed);
     return;
   }
   auto& result = std::get<Result>(page);
+  if (stream) {
+    stream_list(store, std::move(request), std::move(encode), std::move(result), response);
+    return;
+  }
   std::vector<std::string> items;
   items.reserve(result.items.size());
   for (const auto& record : result.items) items.push_back(encode(*record));
-  response.body = list_envelope(items, result.next_page_token, result.total);
+  answer_page(response, items, result.next_page_token, result.total);
 }
 
 }  // namespace rollcall::server

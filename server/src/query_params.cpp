@@ -1,9 +1,21 @@
 #include "query_params.hpp"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <string>
 
 namespace rollcall::server {
+
+std::optional<HttpError> given_twice(const Request& request,
+                                     std::span<const std::string_view> names) {
+  for (std::string_view name : names) {
+    const auto given = std::count_if(request.query.begin(), request.query.end(),
+                                     [&](const auto& field) { return field.first == name; });
+    if (given > 1) return bad_request("parameter '" + std::string(name) + "' is given twice");
+  }
+  return std::nullopt;
+}
 
 Outcome<std::size_t> limit_param(const Request& request, std::size_t max, std::size_t fallback) {
   const std::string* text = request.query_value("limit");
@@ -27,6 +39,8 @@ Outcome<bool> bool_param(const Request& request, std::string_view name, bool fal
 
 Outcome<index::PageRequest> page_params(const Request& request, std::size_t max_limit,
                                         std::size_t default_limit) {
+  static constexpr std::array<std::string_view, 3> kNames = {"limit", "page_token", "reverse"};
+  if (auto repeated = given_twice(request, kNames)) return *repeated;
   index::PageRequest page;
   auto limit = limit_param(request, max_limit, default_limit);
   if (!limit) return limit.error();

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "http.hpp"
@@ -11,6 +12,9 @@
 
 namespace rollcall::server {
 
+// 400 "parameter 'where' is given twice" for the first of `names` that repeats.
+std::optional<HttpError> given_twice(const Request& request,
+                                     std::span<const std::string_view> names);
 // `limit`: an integer in [1, max]; `fallback` when absent.
 Outcome<std::size_t> limit_param(const Request& request, std::size_t max, std::size_t fallback);
 // A boolean parameter: "true" or "false"; `fallback` when absent.

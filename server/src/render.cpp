@@ -28,9 +28,7 @@ std::string quoted(std::string_view text) {
 void render_versioned(Response& response, std::string body, std::int64_t version, int status) {
   response.status = status;
   response.body = std::move(body);
-  std::string etag = "\"";
-  etag.append(std::to_string(version)).append("\"");
-  response.set_header("ETag", std::move(etag));
+  response.set_header("ETag", etag_of(version));
 }
 
 template <class T>
@@ -41,6 +39,12 @@ std::string json_of(const T& record) {
 }
 
 }  // namespace
+
+std::string etag_of(std::int64_t version) {
+  std::string etag = "\"";
+  etag.append(std::to_string(version)).append("\"");
+  return etag;
+}
 
 std::string member_json(const index::OrganizationMember& member, index::FieldMask fields,
                         const index::Organization* embedded) {

@@ -12,6 +12,9 @@
 
 namespace rollcall::server {
 
+// `"<version>"`, the ETag of a versioned entity.
+std::string etag_of(std::int64_t version);
+
 // Sets the body (and ETag for versioned entities).
 void render(Response& response, const index::OrganizationMember& member,
             index::FieldMask fields = index::kAllFields, int status = 200);

@@ -28,11 +28,7 @@ Result read_settings(const JsonBody& body, MemberSettings& settings, bool merge)
           merge ? body.merge("Labels", settings.labels) : body.read("Labels", settings.labels)) {
     return bad;
   }
-  if (body.is_null("RoleIDs")) {
-    settings.role_ids.clear();
-  } else if (auto bad = body.read("RoleIDs", settings.role_ids)) {
-    return bad;
-  }
+  if (auto bad = body.read("RoleIDs", settings.role_ids)) return bad;
   if (auto bad = body.read("RequiredSSOAuth", settings.required_sso_auth)) return bad;
   return body.read("RequiredMFAAuth", settings.required_mfa_auth);
 }
@@ -61,8 +57,17 @@ Result list(const Directory& directory, const Caller& caller, const Request& req
   return std::nullopt;
 }
 
-Result get(const Directory& directory, const Caller& caller, const Request& request,
-           Response& response) {
+// The membership the path names, through the caller's view of the organization.
+struct Visible {
+  index::Uuid organization_id;
+  const ListView* view = nullptr;
+  index::MemberPtr member;
+};
+
+// 404 when the caller may not see the organization, or the membership is not
+// in it or is hidden from them (a MEMBER and a pending one): as if absent.
+Outcome<Visible> visible_member(const Directory& directory, const Caller& caller,
+                                const Request& request) {
   auto org = organization_of(directory, caller, request);
   if (!org) return org.error();
   auto id = uuid_param(request, 1, "OrganizationMember");
@@ -70,7 +75,14 @@ Result get(const Directory& directory, const Caller& caller, const Request& requ
   const ListView& view = organization_member_view(org->standing);
   index::MemberPtr member = directory.members().find(*id);
   if (!member || member->organization_id != org->id || !view.shows(*member)) return not_found(*id);
-  render(response, *member, view.fields);
+  return Visible{org->id, &view, std::move(member)};
+}
+
+Result get(const Directory& directory, const Caller& caller, const Request& request,
+           Response& response) {
+  auto visible = visible_member(directory, caller, request);
+  if (!visible) return visible.error();
+  render(response, *visible->member, visible->view->fields);
   return std::nullopt;
 }
 
@@ -100,61 +112,46 @@ Result invite(Directory& directory, const Caller& caller, const Request& request
 // PATCH (merge) and PUT (replace) of the mutable fields.
 Result change(Directory& directory, const Caller& caller, const Request& request,
               Response& response, bool merge) {
-  auto org = organization_of(directory, caller, request);
-  if (!org) return org.error();
-  auto id = uuid_param(request, 1, "OrganizationMember");
-  if (!id) return id.error();
+  auto visible = visible_member(directory, caller, request);
+  if (!visible) return visible.error();
   auto version = if_match(request, true);
   if (!version) return version.error();
   auto body =
       JsonBody::parse(request, {"Role", "Labels", "RoleIDs", "RequiredSSOAuth", "RequiredMFAAuth"},
                       {"application/merge-patch+json"});
   if (!body) return body.error();
-  index::MemberPtr current = directory.members().find(*id);
-  if (!current || current->organization_id != org->id) return not_found(*id);
-  MemberSettings settings = merge ? settings_of(*current) : MemberSettings{};
+  const index::OrganizationMember& current = *visible->member;
+  MemberSettings settings = merge ? settings_of(current) : MemberSettings{};
   if (auto bad = read_settings(*body, settings, merge)) return bad;
-  auto updated =
-      directory.update_member(caller.actor, org->id, *id, std::move(settings), **version);
+  auto updated = directory.update_member(caller.actor, visible->organization_id,
+                                         current.organization_member_id, std::move(settings),
+                                         version->value_or(current.version));
   if (!updated) return from_store(updated.error());
   render(response, **updated);
   return std::nullopt;
 }
 
-// The membership a DELETE or transfer names, with its optional If-Match.
-struct Target {
-  index::Uuid organization_id;
-  index::Uuid member_id;
-  std::optional<std::int64_t> version;
-};
-
-Outcome<Target> target_of(const Request& request) {
-  auto org = uuid_param(request, 0, "Organization");
-  if (!org) return org.error();
-  auto id = uuid_param(request, 1, "OrganizationMember");
-  if (!id) return id.error();
-  auto version = if_match(request, false);
-  if (!version) return version.error();
-  return Target{*org, *id, *version};
-}
-
 Result remove(Directory& directory, const Caller& caller, const Request& request,
               Response& response) {
-  auto target = target_of(request);
-  if (!target) return target.error();
-  auto removed = directory.remove_member(caller.actor, target->organization_id, target->member_id,
-                                         target->version);
+  auto visible = visible_member(directory, caller, request);
+  if (!visible) return visible.error();
+  auto version = if_match(request, false);
+  if (!version) return version.error();
+  const index::Uuid& id = visible->member->organization_member_id;
+  auto removed = directory.remove_member(caller.actor, visible->organization_id, id, *version);
   if (!removed) return from_store(removed.error());
-  render_message(response, "OrganizationMember " + target->member_id.to_string() + " removed");
+  render_message(response, "OrganizationMember " + id.to_string() + " removed");
   return std::nullopt;
 }
 
 Result transfer(Directory& directory, const Caller& caller, const Request& request,
                 Response& response) {
-  auto target = target_of(request);
-  if (!target) return target.error();
-  auto owner = directory.transfer_ownership(caller.actor, target->organization_id,
-                                            target->member_id, target->version);
+  auto visible = visible_member(directory, caller, request);
+  if (!visible) return visible.error();
+  auto version = if_match(request, false);
+  if (!version) return version.error();
+  auto owner = directory.transfer_ownership(caller.actor, visible->organization_id,
+                                            visible->member->organization_member_id, *version);
   if (!owner) return from_store(owner.error());
   render(response, **owner);
   return std::nullopt;

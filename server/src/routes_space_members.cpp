@@ -14,7 +14,6 @@ namespace {
 
 using Result = std::optional<HttpError>;
 using index::Directory;
-using index::SpaceStanding;
 
 constexpr std::string_view kEntity = "SpaceMember";
 
@@ -23,36 +22,29 @@ HttpError not_found(const index::Uuid& id) {
 }
 
 // The space of the path's first parameter and the caller's standing in it.
-Outcome<index::SpaceAccess> space_of(const Directory& directory, const Caller& caller,
-                                     const Request& request) {
+Outcome<index::SpaceAccess> path_space(const Directory& directory, const Caller& caller,
+                                       const Request& request) {
   auto id = uuid_param(request, 0, "Space");
   if (!id) return id.error();
-  auto access = directory.space_access(caller.actor, *id);
-  if (!access || access->standing == SpaceStanding::kNone) {
-    return HttpError{404, "Space " + id->to_string() + " not found"};
-  }
-  return std::move(*access);
+  return space_of(directory, caller, *id);
 }
 
 // A reader of the space's members: 403 for organization members outside it.
 Outcome<index::SpaceAccess> readable_space(const Directory& directory, const Caller& caller,
                                            const Request& request) {
-  auto access = space_of(directory, caller, request);
-  if (access && access->standing == SpaceStanding::kOrgMember) {
-    return HttpError{403,
-                     "only the space's members and the organization's OWNER or ADMIN may "
-                     "read its members"};
-  }
+  auto access = path_space(directory, caller, request);
+  if (!access) return access.error();
+  if (auto refused = require_space_reader(access->standing)) return *refused;
   return access;
 }
 
 // The organization of the path, for its OWNER and ADMIN only.
-Outcome<index::Uuid> managed_organization(const Directory& directory, const Caller& caller,
-                                          const Request& request) {
+Outcome<OrganizationStanding> managed_organization(const Directory& directory, const Caller& caller,
+                                                   const Request& request) {
   auto org = organization_of(directory, caller, request);
   if (!org) return org.error();
   if (auto refused = require_manager(org->standing)) return *refused;
-  return org->id;
+  return org;
 }
 
 // A list of one space's members (`space`) or of the organization's.
@@ -80,45 +72,59 @@ Result list_space(const Directory& directory, const Caller& caller, const Reques
   auto access = readable_space(directory, caller, request);
   if (!access) return access.error();
   return answer(directory, caller, request, response, access->space.organization_id,
-                access->space.space_id, space_member_view(access->standing));
+                access->space.space_id, space_member_view(access->organization_standing));
 }
 
 Result list_organization(const Directory& directory, const Caller& caller, const Request& request,
                          Response& response) {
   auto org = managed_organization(directory, caller, request);
   if (!org) return org.error();
-  return answer(directory, caller, request, response, *org, std::nullopt,
-                space_member_view(SpaceStanding::kOrgAdmin));
+  return answer(directory, caller, request, response, org->id, std::nullopt,
+                space_member_view(org->standing));
 }
 
-// One membership, when `belongs` says it is under the path and the view shows it.
+// The membership of the path's second parameter when `belongs` says it is
+// under the path and the view shows it; else 404, as if absent.
 template <class Belongs>
-Result get_one(const Directory& directory, const Request& request, Response& response,
-               const ListView& view, Belongs belongs) {
+Outcome<index::SpaceMemberPtr> visible_member(const Directory& directory, const Request& request,
+                                              const ListView& view, Belongs belongs) {
   auto id = uuid_param(request, 1, kEntity);
   if (!id) return id.error();
   index::SpaceMemberPtr member = directory.space_members().find(*id);
   if (!member || !belongs(*member) || !view.shows(*member)) return not_found(*id);
-  render(response, *member, view.fields);
-  return std::nullopt;
+  return member;
+}
+
+// The membership of the path's second parameter in the path's space.
+Outcome<index::SpaceMemberPtr> in_space(const Directory& directory, const Request& request,
+                                        const index::SpaceAccess& access, const ListView& view) {
+  return visible_member(directory, request, view, [&](const index::SpaceMember& m) {
+    return m.space_id == access.space.space_id;
+  });
 }
 
 Result get_in_space(const Directory& directory, const Caller& caller, const Request& request,
                     Response& response) {
   auto access = readable_space(directory, caller, request);
   if (!access) return access.error();
-  const index::Uuid space = access->space.space_id;
-  return get_one(directory, request, response, space_member_view(access->standing),
-                 [&](const index::SpaceMember& m) { return m.space_id == space; });
+  const ListView& view = space_member_view(access->organization_standing);
+  auto member = in_space(directory, request, *access, view);
+  if (!member) return member.error();
+  render(response, **member, view.fields);
+  return std::nullopt;
 }
 
 Result get_in_organization(const Directory& directory, const Caller& caller, const Request& request,
                            Response& response) {
   auto org = managed_organization(directory, caller, request);
   if (!org) return org.error();
-  const index::Uuid organization_id = *org;
-  return get_one(directory, request, response, space_member_view(SpaceStanding::kOrgAdmin),
-                 [&](const index::SpaceMember& m) { return m.organization_id == organization_id; });
+  const ListView& view = space_member_view(org->standing);
+  auto member = visible_member(directory, request, view, [&](const index::SpaceMember& m) {
+    return m.organization_id == org->id;
+  });
+  if (!member) return member.error();
+  render(response, **member, view.fields);
+  return std::nullopt;
 }
 
 Result read_settings(const JsonBody& body, index::SpaceMemberSettings& settings, bool merge) {
@@ -128,70 +134,68 @@ Result read_settings(const JsonBody& body, index::SpaceMemberSettings& settings,
           merge ? body.merge("Labels", settings.labels) : body.read("Labels", settings.labels)) {
     return bad;
   }
-  if (body.is_null("RoleIDs")) {
-    settings.role_ids.clear();
-    return std::nullopt;
-  }
   return body.read("RoleIDs", settings.role_ids);
 }
 
 Result add(Directory& directory, const Caller& caller, const Request& request, Response& response) {
-  auto space = uuid_param(request, 0, "Space");
-  if (!space) return space.error();
+  auto access = path_space(directory, caller, request);
+  if (!access) return access.error();
   auto body = JsonBody::parse(request, {"Email", "Admin", "RoleIDs", "Labels"});
   if (!body) return body.error();
   index::SpaceInvitation invitation;
   if (!body->has("Email")) return bad_request("member \"Email\" is required");
   if (auto bad = body->read("Email", invitation.email)) return bad;
   if (auto bad = read_settings(*body, invitation.settings, false)) return bad;
-  const auto key =
-      idempotent_create<index::SpaceMember>(caller, request, [](const index::SpaceMember& member) {
-        return index::StoredAnswer{201, space_member_json(member, index::kAllFields)};
+  const index::FieldMask fields = space_member_view(access->organization_standing).fields;
+  const auto key = idempotent_create<index::SpaceMember>(
+      caller, request, [fields](const index::SpaceMember& member) {
+        return index::StoredAnswer{201, space_member_json(member, fields)};
       });
-  auto added =
-      directory.add_space_member(caller.actor, *space, std::move(invitation), pointer_to(key));
+  auto added = directory.add_space_member(caller.actor, access->space.space_id,
+                                          std::move(invitation), pointer_to(key));
   if (!added) return from_store(added.error());
-  if (const auto* fresh = fresh_or_replay(*added, response)) {
-    render(response, **fresh, index::kAllFields, 201);
-  }
+  if (const auto* fresh = fresh_or_replay(*added, response)) render(response, **fresh, fields, 201);
   return std::nullopt;
 }
 
 // PATCH (merge) and PUT (replace) of Admin, RoleIDs and Labels.
 Result change(Directory& directory, const Caller& caller, const Request& request,
               Response& response, bool merge) {
-  auto access = space_of(directory, caller, request);
+  auto access = path_space(directory, caller, request);
   if (!access) return access.error();
-  auto id = uuid_param(request, 1, kEntity);
-  if (!id) return id.error();
+  const ListView& view = space_member_view(access->organization_standing);
+  auto current = in_space(directory, request, *access, view);
+  if (!current) return current.error();
   auto version = if_match(request, true);
   if (!version) return version.error();
   auto body =
       JsonBody::parse(request, {"Admin", "RoleIDs", "Labels"}, {"application/merge-patch+json"});
   if (!body) return body.error();
-  index::SpaceMemberPtr current = directory.space_members().find(*id);
-  if (!current || current->space_id != access->space.space_id) return not_found(*id);
+  const index::SpaceMember& member = **current;
   index::SpaceMemberSettings settings;
-  if (merge) settings = {current->admin, current->role_ids, current->labels};
+  if (merge) settings = {member.admin, member.role_ids, member.labels};
   if (auto bad = read_settings(*body, settings, merge)) return bad;
-  auto updated = directory.update_space_member(caller.actor, access->space.space_id, *id,
-                                               std::move(settings), **version);
+  auto updated =
+      directory.update_space_member(caller.actor, member.space_id, member.space_member_id,
+                                    std::move(settings), version->value_or(member.version));
   if (!updated) return from_store(updated.error());
-  render(response, **updated, index::kAllFields);
+  render(response, **updated, view.fields);
   return std::nullopt;
 }
 
 Result remove(Directory& directory, const Caller& caller, const Request& request,
               Response& response) {
-  auto space = uuid_param(request, 0, "Space");
-  if (!space) return space.error();
-  auto id = uuid_param(request, 1, kEntity);
-  if (!id) return id.error();
+  auto access = path_space(directory, caller, request);
+  if (!access) return access.error();
+  auto current =
+      in_space(directory, request, *access, space_member_view(access->organization_standing));
+  if (!current) return current.error();
   auto version = if_match(request, false);
   if (!version) return version.error();
-  auto removed = directory.remove_space_member(caller.actor, *space, *id, *version);
+  const index::Uuid& id = (*current)->space_member_id;
+  auto removed = directory.remove_space_member(caller.actor, (*current)->space_id, id, *version);
   if (!removed) return from_store(removed.error());
-  render_message(response, "SpaceMember " + id->to_string() + " removed");
+  render_message(response, "SpaceMember " + id.to_string() + " removed");
   return std::nullopt;
 }
 

@@ -8,7 +8,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
-#include <random>
 #include <thread>
 
 #include "api.hpp"
@@ -46,6 +45,24 @@ std::optional<std::array<std::uint8_t, 32>> hash_of(const std::string& token) {
   std::array<std::uint8_t, 32> hash{};
   SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), hash.data());
   return hash;
+}
+
+// --demo: fills the directory and, when no admin token is configured, makes
+// one. False, having said why, when it cannot.
+bool start_demo(index::Directory& directory, std::string& admin_token,
+                std::optional<DemoData>& demo) {
+  if (admin_token.empty()) admin_token = index::random_secret("admin-");
+  if (admin_token.empty()) {
+    std::cerr << "rollcall serve --demo: no random bytes for an admin token\n";
+    return false;
+  }
+  auto filled = fill_demo(directory);
+  if (!filled) {
+    std::cerr << "rollcall serve --demo: " << filled.error().message << "\n";
+    return false;
+  }
+  demo = std::move(*filled);
+  return true;
 }
 
 std::string admin_token_of(const ServeOptions& options) {
@@ -129,15 +146,7 @@ int serve(const ServeOptions& options) {
             << "\n";
   std::string admin_token = admin_token_of(options);
   std::optional<DemoData> demo;
-  if (options.demo) {
-    if (admin_token.empty()) admin_token = "admin-" + std::to_string(std::random_device()());
-    auto filled = fill_demo(**directory);
-    if (!filled) {
-      std::cerr << "rollcall serve --demo: " << filled.error().message << "\n";
-      return 1;
-    }
-    demo = std::move(*filled);
-  }
+  if (options.demo && !start_demo(**directory, admin_token, demo)) return 1;
 
   ApiContext context{**directory, hash_of(admin_token)};
   Metrics metrics;

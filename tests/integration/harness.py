@@ -42,8 +42,8 @@ MEMBER_VISIBLE_FIELDS = frozenset([
 ])
 
 
-# The fields a plain space member (organization MEMBER, not a space admin) may
-# see of a SpaceMember.
+# The fields an organization MEMBER (space member or space admin alike) may see
+# of a SpaceMember.
 SPACE_MEMBER_VISIBLE_FIELDS = frozenset([
     "SpaceMemberID", "SpaceID", "OrganizationID", "OrganizationMemberID", "UserID",
     "Username", "DisplayName", "Admin", "CreatedAt",
@@ -68,7 +68,8 @@ class Server:
     """One `rollcall serve` process on its own data directory.
 
     start() and stop() may be called repeatedly; the data directory survives
-    until cleanup()."""
+    until cleanup(). admin_token=None starts it with no admin token at all
+    (neither --admin-token nor ROLLCALL_ADMIN_TOKEN)."""
 
     def __init__(self, admin_token=ADMIN_TOKEN, extra_args=()):
         self.admin_token = admin_token
@@ -85,10 +86,13 @@ class Server:
         self.port = None
         self.stdout_lines = []
         log = open(self.log_path, "ab")
-        cmd = [binary_path(), "serve", "--data-dir", self.data_dir,
-               "--listen", "127.0.0.1:0", "--admin-token", self.admin_token] + self.extra_args
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.PIPE, stderr=log)
+        cmd = [binary_path(), "serve", "--data-dir", self.data_dir, "--listen", "127.0.0.1:0"]
+        env = dict(os.environ)
+        env.pop("ROLLCALL_ADMIN_TOKEN", None)
+        if self.admin_token is not None:
+            cmd += ["--admin-token", self.admin_token]
+        self.proc = subprocess.Popen(cmd + self.extra_args, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=log, env=env)
         log.close()
         ready = threading.Event()
 

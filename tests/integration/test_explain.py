@@ -112,9 +112,10 @@ class ExplainTest(ServerTestCase):
         body = self.explain(entity="OrganizationMember", where="Role = 'ADMIN'",
                             organization=self.o.id)
         plan = body["Plan"]
-        self.assertEqual(set(plan), {"AccessPath", "EstimatedRows", "Residual"})
+        self.assertEqual(set(plan), {"AccessPath", "EstimatedRows", "EstimatedRowsAre",
+                                     "Residual"})
         self.assertIn("Role", plan["AccessPath"])
-        self.assertEqual(plan["EstimatedRows"], 1)
+        self.assertEqual((plan["EstimatedRows"], plan["EstimatedRowsAre"]), (1, "Candidates"))
         everything = self.explain(entity="OrganizationMember", organization=self.o.id)["Plan"]
         self.assertGreaterEqual(everything["EstimatedRows"], 6)
 
@@ -132,12 +133,41 @@ class ExplainTest(ServerTestCase):
         self.assertEqual(plan["EstimatedRows"], 3)
         self.explain(self.o.space_member.token, 400, entity="SpaceMember", where="Labels ? 'a'",
                      space=self.o.space_id)
-        self.explain(self.o.space_admin.token, entity="SpaceMember", where="Labels ? 'a'",
+        self.explain(self.o.space_admin.token, 400, entity="SpaceMember", where="Labels ? 'a'",
+                     space=self.o.space_id)
+        self.explain(self.o.admin.token, entity="SpaceMember", where="Labels ? 'a'",
                      space=self.o.space_id)
         other_org = self.api.new_org(self.o.owner)["OrganizationID"]
         self.explain(expect=404, entity="SpaceMember", space=self.o.space_id,
                      organization=other_org)
         self.explain(ADMIN_TOKEN, expect=404, entity="SpaceMember", space="nope")
+
+    def test_scoped_callers_get_the_count_of_their_visible_matches(self):
+        """EstimatedRows never counts what the caller's list would not show."""
+        cases = [(self.o.member.token, "OrganizationMember", "organization", self.o.id),
+                 (self.o.space_member.token, "SpaceMember", "space", self.o.space_id),
+                 (self.o.space_admin.token, "SpaceMember", "space", self.o.space_id)]
+        for token, entity, scope, scope_id in cases:
+            path = ("/organization/%s/organization_member" % scope_id if scope == "organization"
+                    else "/space/%s/space_member" % scope_id)
+            for where in ("Username = ''", "UserID IS NULL", "", "Admin OR Username != ''"):
+                if where.startswith("Admin") and entity != "SpaceMember":
+                    continue
+                with self.subTest(entity=entity, token=token[:12], where=where):
+                    listed = self.request("GET", path, token,
+                                          query={"where": where, "include_total": "true"})
+                    self.assertStatus(listed, 200)
+                    plan = self.explain(token, entity=entity, where=where,
+                                        **{scope: scope_id})["Plan"]
+                    self.assertEqual((plan["EstimatedRows"], plan["EstimatedRowsAre"]),
+                                     (listed.body["TotalCount"], "VisibleMatches"))
+                    self.assertNotRegex(plan["AccessPath"], r"~\d+ candidates")
+        hidden = self.explain(self.o.member.token, entity="OrganizationMember",
+                              where="Username = ''", organization=self.o.id)["Plan"]
+        self.assertEqual(hidden["EstimatedRows"], 0)
+        owner = self.explain(entity="OrganizationMember", where="Username = ''",
+                             organization=self.o.id)["Plan"]
+        self.assertGreaterEqual(owner["EstimatedRows"], 1)  # the pending invitation
 
     def test_no_token_is_401(self):
         self.assertError(self.request("GET", PATH, query={"entity": "SpaceMember"}), 401)

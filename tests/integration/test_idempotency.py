@@ -31,6 +31,8 @@ class IdempotencyTestBase(ServerTestCase):
         self.assertStatus(again, 201)
         self.assertEqual(again.headers.get("Idempotent-Replayed"), "true")
         self.assertEqual(again.body[id_field], first.body[id_field])
+        if "Version" in first.body:
+            self.assertETag(again, first.body["Version"])
         self.assertError(self.post(path, token, other_body(), key), 422)
         fresh = self.post(path, token, other_body(), str(uuid.uuid4()))
         self.assertStatus(fresh, 201)
@@ -69,9 +71,19 @@ class CreateRoutesTest(IdempotencyTestBase):
             return {"Email": self.api.invite(self.o.id, self.o.owner.token)["Email"]}
         body = invited()
         first, again = self.assertReplays(space_members_path(self.o.space_id),
-                                          self.o.space_admin.token, constant(body), invited,
+                                          self.o.owner.token, constant(body), invited,
                                           "SpaceMemberID")
         self.assertEqual(again.body, first.body)
+
+    def test_post_space_member_as_a_space_admin(self):
+        def active():
+            return {"Email": self.api.add_member(self.o.id, self.o.owner.token)[0].email}
+        body = active()
+        first, again = self.assertReplays(space_members_path(self.o.space_id),
+                                          self.o.space_admin.token, constant(body), active,
+                                          "SpaceMemberID")
+        self.assertEqual(again.body, first.body)
+        self.assertNotIn("Email", again.body)  # the organization MEMBER's view
 
     def test_post_filter(self):
         slug = unique("idem")
@@ -130,6 +142,22 @@ class ScopeTest(IdempotencyTestBase):
         filt = self.post(filters_path(self.o.id), self.o.owner.token,
                          {"Slug": unique("k"), "Where": ""}, key)
         self.assertStatus(filt, 201)
+
+    def test_every_spelling_of_one_path_is_one_scope(self):
+        key = str(uuid.uuid4())
+        body = {"DisplayName": "one space"}
+        first = self.post(spaces_path(self.o.id), self.o.owner.token, body, key)
+        self.assertStatus(first, 201)
+        for spelling in (self.o.id.upper(), self.o.id.replace("-", "")):
+            with self.subTest(spelling=spelling):
+                again = self.post(spaces_path(spelling), self.o.owner.token, body, key)
+                self.assertStatus(again, 201)
+                self.assertEqual(again.headers.get("Idempotent-Replayed"), "true")
+                self.assertEqual(again.body["SpaceID"], first.body["SpaceID"])
+        spaces = self.request("GET", spaces_path(self.o.id), self.o.owner.token,
+                              query={"limit": "1000"}).body["Items"]
+        self.assertEqual([s["SpaceID"] for s in spaces if s["DisplayName"] == "one space"],
+                         [first.body["SpaceID"]])
 
     def test_a_refused_create_stores_nothing(self):
         key = str(uuid.uuid4())

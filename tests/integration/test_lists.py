@@ -217,6 +217,36 @@ class ListTest(ServerTestCase):
         resp = self.get(where="Bogus = 1", headers={"Accept": "application/x-ndjson"})
         self.assertEqual(resp.status, 400)
 
+    def test_ndjson_answers_a_refused_list_as_json_does(self):
+        """The stream starts only once the store has answered: its refusal is
+        the JSON error, not a 200 with an empty body."""
+        for query in ({"order_by": "ASC:Labels"}, {"order_by": "DESC:RoleIDs"}):
+            with self.subTest(query=query):
+                as_json = self.get(**query)
+                self.assertError(as_json, 400)
+                streamed = self.get(headers={"Accept": "application/x-ndjson"}, **query)
+                self.assertError(streamed, 400)
+                self.assertEqual(streamed.body, as_json.body)
+
+    def test_invalid_utf8_in_contains_is_400(self):
+        resp = self.client.request("GET", self.path + "?contains=%FF%FE", self.owner.token)
+        self.assertError(resp, 400, "contains")
+        where = self.client.request("GET", self.path + "?where=Username%20%3D%20%27%FF%27",
+                                    self.owner.token)
+        self.assertError(where, 400, "where")
+
+    def test_a_list_parameter_given_twice_is_400(self):
+        for name, value in (("where", "Role = 'ADMIN'"), ("contains", "lst"),
+                            ("order_by", "ASC:Username"), ("select", "Role"),
+                            ("filter", "x"), ("limit", "2"), ("page_token", "x"),
+                            ("include_total", "true")):
+            with self.subTest(name=name):
+                resp = self.request("GET", self.path, self.owner.token,
+                                    query=[(name, value), (name, value)])
+                self.assertError(resp, 400, "parameter '%s' is given twice" % name)
+        self.assertError(self.request("GET", "/organization", self.owner.token,
+                                      query=[("limit", "1"), ("limit", "2")]), 400, "given twice")
+
     def test_writes_are_visible_to_the_next_list(self):
         m = self.api.invite(self.org, self.owner.token, Labels={"fresh": unique("v")})
         try:

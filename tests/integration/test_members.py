@@ -171,6 +171,17 @@ class UpdateTest(MembersTestBase):
         got = self.api.member(self.org, m["OrganizationMemberID"])
         self.assertEqual((got["Version"], got["Role"]), (1, "MEMBER"))
 
+    def test_if_match_star_matches_any_current_version(self):
+        m = self.fresh()
+        for method, body in (("PATCH", {"Role": "ADMIN"}), ("PUT", {"Role": "MEMBER"})):
+            with self.subTest(method=method):
+                resp = self.send(method, m, body, if_match="*")
+                self.assertStatus(resp, 200)
+                self.assertEqual(resp.body["Role"], body["Role"])
+        self.assertETag(resp, 3)
+        self.assertDeleted(self.send("DELETE", m, None, if_match="*"))
+        self.assertError(self.send("PATCH", m, {"Role": "ADMIN"}, if_match="*"), 404)
+
     def test_patch_with_quoted_and_bare_if_match(self):
         m = self.fresh()
         resp = self.send("PATCH", m, {"Role": "ADMIN"}, if_match='"1"')

@@ -1,8 +1,10 @@
 """Ops routes and X-Request-Id."""
 
 import json
+import time
+import unittest
 
-from harness import ServerTestCase, main, members_path
+from harness import Client, Server, ServerTestCase, main, members_path
 
 
 class OpsTest(ServerTestCase):
@@ -105,6 +107,36 @@ class OpsTest(ServerTestCase):
         resp = self.request("GET", "/organization/%00%ff/organization_member", self.admin)
         self.assertIn(resp.status, (400, 404))
         self.assertError(resp, resp.status)
+
+
+def printed_admin_token(server, timeout=30):
+    """The admin token `--demo` prints after the port line."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for line in list(server.stdout_lines):
+            if line.startswith("admin token: "):
+                return line[len("admin token: "):]
+        time.sleep(0.05)
+    raise AssertionError("no admin token printed: %r" % server.stdout_lines)
+
+
+class DemoAdminTokenTest(unittest.TestCase):
+    """--demo without an admin token makes one as strong as a user's token."""
+
+    def test_the_generated_admin_token_has_256_random_bits(self):
+        tokens = []
+        for _ in range(2):
+            server = Server(admin_token=None, extra_args=["--demo"])
+            self.addCleanup(server.cleanup)
+            server.start()
+            token = printed_admin_token(server)
+            self.assertRegex(token, r"^admin-[0-9a-f]{64}$")
+            users = Client(server).request("POST", "/user", token, {"Username": "x",
+                                                                    "Email": "x@example.test"})
+            self.assertEqual(users.status, 201, users.body)
+            tokens.append(token)
+            server.cleanup()
+        self.assertNotEqual(tokens[0], tokens[1])
 
 
 if __name__ == "__main__":

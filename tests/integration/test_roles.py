@@ -1,6 +1,8 @@
 """Every route of part 1 x every kind of caller, the ADMIN limits, and the
 MEMBER's scoped view of the organization's members."""
 
+import uuid
+
 from harness import (MEMBER_VISIBLE_FIELDS, Call, Case, ServerTestCase,
                      add_role_matrix, if_match, main, member_path, members_path, ndjson_lines,
                      org_path, unique)
@@ -25,9 +27,14 @@ def invite(role_name):
                                 {"Email": unique("m") + "@example.test", "Role": role_name}, None)
 
 
-def change_fresh(method, body):
+def change_fresh(method, body, active=False):
+    """A new membership to change: a pending invitation (hidden from a MEMBER),
+    or an active one."""
     def prepare(t, role):
-        target = t.api.invite(t.o.id, t.o.owner.token)
+        if active:
+            _, target = t.api.add_member(t.o.id, t.o.owner.token)
+        else:
+            target = t.api.invite(t.o.id, t.o.owner.token)
         return Call(t.o, method, member_path(t.o.id, target["OrganizationMemberID"]), body,
                     if_match(target) if method != "DELETE" else None)
     return prepare
@@ -96,14 +103,22 @@ CASES = [
     Case("invite_member", invite("MEMBER"), expect(201, 201, 403, 404, 201)),
     Case("invite_admin", invite("ADMIN"), expect(201, 201, 403, 404, 201)),
     Case("invite_owner", invite("OWNER"), expect(201, 403, 403, 404, 201)),
-    Case("patch_member", change_fresh("PATCH", {"Labels": {"a": "b"}}),
+    # A MEMBER cannot see a pending membership: changing one is 404, as if absent.
+    Case("patch_pending_member", change_fresh("PATCH", {"Labels": {"a": "b"}}),
+         expect(200, 200, 404, 404, 200)),
+    Case("put_pending_member", change_fresh("PUT", {"Role": "ADMIN"}),
+         expect(200, 200, 404, 404, 200)),
+    Case("delete_pending_member", change_fresh("DELETE", None), expect(200, 200, 404, 404, 200)),
+    Case("patch_member", change_fresh("PATCH", {"Labels": {"a": "b"}}, active=True),
          expect(200, 200, 403, 404, 200)),
-    Case("put_member", change_fresh("PUT", {"Role": "ADMIN"}), expect(200, 200, 403, 404, 200)),
-    Case("delete_member", change_fresh("DELETE", None), expect(200, 200, 403, 404, 200)),
-    Case("grant_owner_patch", change_fresh("PATCH", {"Role": "OWNER"}),
+    Case("put_member", change_fresh("PUT", {"Role": "ADMIN"}, active=True),
+         expect(200, 200, 403, 404, 200)),
+    Case("delete_member", change_fresh("DELETE", None, active=True),
+         expect(200, 200, 403, 404, 200)),
+    Case("grant_owner_patch", change_fresh("PATCH", {"Role": "OWNER"}, active=True),
          expect(200, 403, 403, 404, 200)),
     Case("grant_owner_put", change_fresh("PUT", {"Role": "OWNER"}),
-         expect(200, 403, 403, 404, 200)),
+         expect(200, 403, 404, 404, 200)),
     Case("patch_owner_membership", patch_owner_labels, expect(200, 403, 403, 404, 200)),
     Case("delete_owner_membership", delete_second_owner, expect(200, 403, 403, 404, 200)),
     Case("transfer_ownership", transfer, expect(200, 403, 403, 404, None)),
@@ -165,6 +180,20 @@ class AdminLimitsTest(ServerTestCase):
         self.assertEqual(got["Role"], "MEMBER")
         got = self.api.patch(self.o.id, got, {"Role": "ADMIN"}, self.o.admin.token)
         self.assertEqual(got["Role"], "ADMIN")
+
+    def test_a_hidden_membership_is_as_absent_as_an_unknown_one_to_a_member(self):
+        pending = self.api.invite(self.o.id, self.o.owner.token)
+        unknown = dict(pending, OrganizationMemberID=str(uuid.uuid4()))
+        for row in (pending, unknown):
+            path = member_path(self.o.id, row["OrganizationMemberID"])
+            for method, body in (("PATCH", {"Role": "ADMIN"}), ("PUT", {"Role": "ADMIN"}),
+                                 ("DELETE", None)):
+                with self.subTest(method=method, pending=row is pending):
+                    self.assertError(self.request(method, path, self.o.member.token, body,
+                                                  if_match(row)), 404, "not found")
+            self.assertError(self.request("POST", path + "/transfer_ownership",
+                                          self.o.member.token), 404, "not found")
+        self.assertEqual(self.api.member(self.o.id, pending["OrganizationMemberID"]), pending)
 
     def test_member_cannot_change_itself(self):
         row = self.api.member(self.o.id, self.o.member_row["OrganizationMemberID"])

@@ -116,6 +116,16 @@ TEST_F(DirectorySpacesTest, AddingNeedsAMembershipWithThatEmail) {
   EXPECT_EQ(add_fails(as(owner_), ""), StoreErrorCode::kBadRequest);
 }
 
+TEST_F(DirectorySpacesTest, SpaceAdminsWhoAreOrganizationMembersCannotProbePendingInvitations) {
+  const CreatedUser cy = member(org_, "cy", "MEMBER");
+  add(as(owner_), cy.user.email, /*admin=*/true);
+  invite(as(owner_), org_, "ghost@example.com");
+  // The same answer as for an email no membership has: nothing to tell apart.
+  EXPECT_EQ(add_fails(as(cy), "ghost@example.com"), StoreErrorCode::kRuleViolation);
+  EXPECT_EQ(add_fails(as(cy), "nobody@example.com"), StoreErrorCode::kRuleViolation);
+  EXPECT_TRUE(add(as(owner_), "ghost@example.com"));  // OWNER and ADMIN may
+}
+
 TEST_F(DirectorySpacesTest, SpaceAdminsManageTheirSpaceMembersDoNot) {
   const CreatedUser bob = member(org_, "bob", "MEMBER");
   const CreatedUser cy = member(org_, "cy", "MEMBER");

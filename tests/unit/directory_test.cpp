@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "directory_fixture.hpp"
 
 namespace rollcall::index {
@@ -179,6 +182,51 @@ TEST_F(DirectoryTest, IdempotentInvitesAnswerTheFirstAnswer) {
                 .error()
                 .code,
             StoreErrorCode::kRuleViolation);
+}
+
+TEST_F(DirectoryTest, AReplayIsRefusedToACallerWhoLostTheRight) {
+  const CreatedUser ada = user("ada");
+  const Organization org = organization(ada.user);
+  const CreatedUser bob = member(org, "bob", "ADMIN");
+  IdempotentCreate<OrganizationMember> request{"bob key", {3}, [](const OrganizationMember& m) {
+                                                 return StoredAnswer{201, m.email};
+                                               }};
+  const Actor as_bob = Actor::user(bob.user.user_id);
+  ASSERT_TRUE(directory_->invite(as_bob, org.organization_id, {"r@example.com", {}}, &request));
+  const MemberPtr bobs = directory_->membership(bob.user, org.organization_id);
+  ASSERT_TRUE(directory_->update_member(Actor::user(ada.user.user_id), org.organization_id,
+                                        bobs->organization_member_id, {}, bobs->version));
+  EXPECT_EQ(
+      directory_->invite(as_bob, org.organization_id, {"r@example.com", {}}, &request).error().code,
+      StoreErrorCode::kForbidden);
+}
+
+// A write of several records is seen whole: while ownership moves back and
+// forth, a reader always counts exactly one active OWNER.
+TEST_F(DirectoryTest, ReadersSeeAMultiRecordWriteWholeOrNotAtAll) {
+  const CreatedUser ada = user("ada");
+  const Organization org = organization(ada.user);
+  const CreatedUser bob = member(org, "bob", "ADMIN");
+  std::atomic<bool> done{false};
+  std::size_t reads = 0;
+  std::thread reader([&] {
+    while (!done.load()) {
+      ASSERT_EQ(directory_->members().active_owner_count(org.organization_id), 1U);
+      ++reads;
+    }
+  });
+  const CreatedUser* owner = &ada;
+  const CreatedUser* next = &bob;
+  for (int i = 0; i < 200; ++i) {
+    const MemberPtr target = directory_->membership(next->user, org.organization_id);
+    ASSERT_TRUE(directory_->transfer_ownership(Actor::user(owner->user.user_id),
+                                               org.organization_id, target->organization_member_id,
+                                               std::nullopt));
+    std::swap(owner, next);
+  }
+  done.store(true);
+  reader.join();
+  EXPECT_GT(reads, 0U);
 }
 
 TEST_F(DirectoryTest, EverythingSurvivesReopeningFromLogAndSnapshot) {

@@ -325,6 +325,10 @@ class Directory {
   std::unique_ptr<State> state_;
 };
 
+// 256 random bits as 64 hex digits after `prefix` (tokens, keys); empty when
+// the system has no random bytes to give.
+std::string random_secret(std::string_view prefix);
+
 // ASCII case folding for emails (the domain is ASCII; local parts compare
 // case-insensitively in practice).
 std::string fold_email(std::string_view email);

@@ -101,6 +101,10 @@ class OrganizationMemberStore {
   // record's Version), without rules. False when `id` is absent.
   void restore(OrganizationMember member);
   bool restore_erase(const Uuid& id);
+  // Several logged writes (upserts, or erasures of an ID) in order under one
+  // lock: readers see all of them or none.
+  using Restore = std::variant<OrganizationMember, Uuid>;
+  void restore(std::vector<Restore> writes);
 
   // Reads.
   MemberPtr find(const Uuid& id) const;

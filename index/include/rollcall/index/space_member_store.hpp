@@ -63,6 +63,10 @@ class SpaceMemberStore {
   // Applies a logged write as it is (the Directory's apply and recovery).
   void restore(SpaceMember member);
   bool restore_erase(const Uuid& id);
+  // Several logged writes (upserts, or erasures of an ID) in order under one
+  // lock: readers see all of them or none.
+  using Restore = std::variant<SpaceMember, Uuid>;
+  void restore(std::vector<Restore> writes);
 
  private:
   struct State;

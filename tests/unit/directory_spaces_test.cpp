@@ -204,7 +204,7 @@ TEST_F(DirectorySpacesTest, AcceptingAnInvitationBindsTheUserInItsSpaces) {
 
 TEST_F(DirectorySpacesTest, ListsFilterOrderAndPage) {
   for (int i = 0; i < 7; ++i) {
-    const std::string name = "m" + std::to_string(i);
+    const std::string name = std::string("m").append(std::to_string(i));
     member(org_, name, "MEMBER");
     add(as(owner_), name + "@Example.com", i % 3 == 0);
   }
@@ -223,7 +223,7 @@ TEST_F(DirectorySpacesTest, ListsFilterOrderAndPage) {
 TEST_F(DirectorySpacesTest, AWalkReadsTheSpaceAsItWasAtItsFirstPage) {
   std::vector<SpaceMemberPtr> added;
   for (int i = 0; i < 9; ++i) {
-    const std::string name = "w" + std::to_string(i);
+    const std::string name = std::string("w").append(std::to_string(i));
     member(org_, name, "MEMBER");
     added.push_back(add(as(owner_), name + "@Example.com"));
   }

@@ -60,8 +60,8 @@ TEST_F(PageWalkVersionsTest, RecordsMovingInTheOrderAppearOnceAsTheyWere) {
   // and one already seen to the back (it would be repeated).
   const Walk seen =
       walk(request_for(org_, "", {{"Username", false}}, kLimit), [&](std::size_t page) {
-        rename(kMembers - page, "a" + std::to_string(page));
-        rename(1 + page, "z" + std::to_string(page));
+        rename(kMembers - page, std::string("a").append(std::to_string(page)));
+        rename(1 + page, std::string("z").append(std::to_string(page)));
       });
   EXPECT_EQ(once_each(seen).size(), kMembers);
   for (std::size_t i = 1; i < seen.items.size(); ++i) {
@@ -72,7 +72,7 @@ TEST_F(PageWalkVersionsTest, RecordsMovingInTheOrderAppearOnceAsTheyWere) {
 
 TEST_F(PageWalkVersionsTest, RecordsThatStopMatchingMidWalkStillAppear) {
   const Walk seen = walk(request_for(org_, "Role = 'MEMBER'", {}, kLimit), [&](std::size_t page) {
-    rename(kMembers - page, "changed" + std::to_string(page));  // now an ADMIN
+    rename(kMembers - page, std::string("changed").append(std::to_string(page)));  // now an ADMIN
     ASSERT_TRUE(succeeded(store_.erase(member_id(kMembers - 10 - page))));
     ASSERT_TRUE(succeeded(store_.insert(make_member(org_, 1000 + page))));
   });
@@ -103,7 +103,8 @@ class ShortHistoryTest : public PageWalkVersionsTest {
   std::variant<ListResult, StoreError> second_page_after(std::size_t writes) {
     ListRequest request = request_for(org_, "", {{"Username", false}}, kLimit);
     request.page_token = list_ok(store_, request).next_page_token;
-    for (std::size_t i = 0; i < writes; ++i) rename(1 + i, "r" + std::to_string(i));
+    for (std::size_t i = 0; i < writes; ++i)
+      rename(1 + i, std::string("r").append(std::to_string(i)));
     return store_.list(request);
   }
 };

@@ -106,11 +106,11 @@ class Planner {
       return a.in_created_order() && (!b.in_created_order() || a.estimate < b.estimate);
     });
     const double matches = std::max<double>(1, static_cast<double>(best->estimate));
-    const double stream_cost =
-        std::min<double>(static_cast<double>(ordered->estimate),
-                         static_cast<double>(page_) * static_cast<double>(ordered->estimate) / matches);
+    const double stream_cost = std::min<double>(
+        static_cast<double>(ordered->estimate),
+        static_cast<double>(page_) * static_cast<double>(ordered->estimate) / matches);
     return stream_cost < static_cast<double>(best->estimate) ? std::move(*ordered)
-                                                            : std::move(*best);
+                                                             : std::move(*best);
   }
 
  private:
@@ -133,23 +133,35 @@ class Planner {
       if (c->kind != ExprKind::kCompare || !is(c->lhs, "CreatedAt") || !literal(*c)) continue;
       const std::int64_t t = std::get<Timestamp>(c->rhs.literal).micros;
       switch (c->op) {
-        case CompareOp::kEq: path.from.micros = std::max(path.from.micros, t);
-                             path.to.micros = std::min(path.to.micros, t); break;
-        case CompareOp::kGt: path.from.micros = std::max(path.from.micros, t + 1); break;
-        case CompareOp::kGe: path.from.micros = std::max(path.from.micros, t); break;
-        case CompareOp::kLt: path.to.micros = std::min(path.to.micros, t - 1); break;
-        case CompareOp::kLe: path.to.micros = std::min(path.to.micros, t); break;
-        case CompareOp::kNe: continue;
+        case CompareOp::kEq:
+          path.from.micros = std::max(path.from.micros, t);
+          path.to.micros = std::min(path.to.micros, t);
+          break;
+        case CompareOp::kGt:
+          path.from.micros = std::max(path.from.micros, t + 1);
+          break;
+        case CompareOp::kGe:
+          path.from.micros = std::max(path.from.micros, t);
+          break;
+        case CompareOp::kLt:
+          path.to.micros = std::min(path.to.micros, t - 1);
+          break;
+        case CompareOp::kLe:
+          path.to.micros = std::min(path.to.micros, t);
+          break;
+        case CompareOp::kNe:
+          continue;
       }
       ++covered;
     }
     if (covered == 0) return std::nullopt;
     path.exact = covered == conjuncts.size();
     const auto& index = members_.get<ByOrgCreated>();
-    path.estimate = path.from > path.to
-                        ? 0
-                        : count_between(index, index.lower_bound(boost::make_tuple(org_, path.from)),
-                                        index.upper_bound(boost::make_tuple(org_, path.to)));
+    path.estimate =
+        path.from > path.to
+            ? 0
+            : count_between(index, index.lower_bound(boost::make_tuple(org_, path.from)),
+                            index.upper_bound(boost::make_tuple(org_, path.to)));
     return path;
   }
 
@@ -175,7 +187,8 @@ class Planner {
         if (!prefix) return std::nullopt;
         return username_range(*prefix, {}, true);
       }
-      case ExprKind::kHas: return has(c);
+      case ExprKind::kHas:
+        return has(c);
       case ExprKind::kOr: {
         std::vector<AccessPath> parts;
         for (const Expr& child : c.children) {
@@ -185,7 +198,8 @@ class Planner {
         }
         return union_of(std::move(parts));
       }
-      default: return std::nullopt;
+      default:
+        return std::nullopt;
     }
   }
 
@@ -198,8 +212,8 @@ class Planner {
     if (is(lhs, "OrganizationMemberID")) return ids({std::get<Uuid>(value)});
     if (lhs.kind == Operand::Kind::kMapEntry && name(lhs) == "Labels") {
       const std::string entry = label_entry(lhs.key, std::get<std::string>(value));
-      return postings(inverted_.by_label, entry, "Labels." + lhs.key + " = '" +
-                                                     std::get<std::string>(value) + "'");
+      return postings(inverted_.by_label, entry,
+                      "Labels." + lhs.key + " = '" + std::get<std::string>(value) + "'");
     }
     return std::nullopt;
   }
@@ -223,8 +237,8 @@ class Planner {
     const auto& index = members_.get<ByOrgUsername>();
     const auto begin = index.lower_bound(boost::make_tuple(org_, std::string_view(low)));
     if (!prefix) {
-      path.estimate = count_between(index, begin,
-                                    index.upper_bound(boost::make_tuple(org_, std::string_view(high))));
+      path.estimate = count_between(
+          index, begin, index.upper_bound(boost::make_tuple(org_, std::string_view(high))));
     } else if (auto next = prefix_successor(low)) {
       path.estimate = count_between(
           index, begin, index.lower_bound(boost::make_tuple(org_, std::string_view(*next))));
@@ -237,14 +251,17 @@ class Planner {
   std::optional<AccessPath> username_compare(const Expr& c) {
     const auto& text = std::get<std::string>(c.rhs.literal);
     switch (c.op) {
-      case CompareOp::kGe: return username_range(text, "\xFF\xFF\xFF\xFF", false);
+      case CompareOp::kGe:
+        return username_range(text, "\xFF\xFF\xFF\xFF", false);
       case CompareOp::kLt: {
         AccessPath path = username_range(std::string(), text, false);
         path.exact = false;  // the range includes `text` itself; the residual drops it
         return path;
       }
-      case CompareOp::kLe: return username_range(std::string(), text, false);
-      default: return std::nullopt;
+      case CompareOp::kLe:
+        return username_range(std::string(), text, false);
+      default:
+        return std::nullopt;
     }
   }
 
@@ -309,37 +326,46 @@ std::uint64_t organization_size(const MemberSet& members, const Uuid& organizati
 }
 
 AccessPath plan_access(const filter::Expr& expr, const filter::Schema& schema,
-                       const Uuid& organization, const MemberSet& members,
-                       const Inverted& inverted, std::size_t page_in_created_order) {
+                       const Uuid& organization, const MemberSet& members, const Inverted& inverted,
+                       std::size_t page_in_created_order) {
   Planner planner(schema, organization, members, inverted);
   planner.set_goal(page_in_created_order);
   return planner.plan(expr);
 }
 
-std::string AccessPath::describe() const {
+std::string AccessPath::describe(bool with_estimates) const {
   std::string out;
   switch (kind) {
-    case Kind::kScan: out = "scan (OrganizationID, CreatedAt, ID)"; break;
+    case Kind::kScan:
+      out = "scan (OrganizationID, CreatedAt, ID)";
+      break;
     case Kind::kCreatedRange:
       out = "range (OrganizationID, CreatedAt, ID) from " + from.to_string() + " to " +
             to.to_string();
       break;
-    case Kind::kRole: out = "index (OrganizationID, Role, CreatedAt, ID) Role = '" + role + "'"; break;
-    case Kind::kPostings: out = "inverted index " + postings_name; break;
+    case Kind::kRole:
+      out = "index (OrganizationID, Role, CreatedAt, ID) Role = '" + role + "'";
+      break;
+    case Kind::kPostings:
+      out = "inverted index " + postings_name;
+      break;
     case Kind::kUsernameRange:
       out = prefix ? "index (OrganizationID, Username, ID) prefix '" + low + "'"
                    : "index (OrganizationID, Username, ID) range";
       break;
-    case Kind::kIds: out = "lookup by OrganizationMemberID"; break;
+    case Kind::kIds:
+      out = "lookup by OrganizationMemberID";
+      break;
     case Kind::kUnion:
       out = "union of (";
       for (std::size_t i = 0; i < parts.size(); ++i) {
-        out += (i == 0 ? "" : "; ") + parts[i].describe();
+        out += (i == 0 ? "" : "; ") + parts[i].describe(with_estimates);
       }
       out += ")";
       break;
   }
-  return out + ", ~" + std::to_string(estimate) + " candidates" + (exact ? ", exact" : "");
+  if (with_estimates) out.append(", ~").append(std::to_string(estimate)).append(" candidates");
+  return out + (exact ? ", exact" : "");
 }
 
 }  // namespace rollcall::index::detail

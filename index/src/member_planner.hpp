@@ -43,15 +43,16 @@ struct AccessPath {
     return kind == Kind::kScan || kind == Kind::kCreatedRange || kind == Kind::kRole ||
            kind == Kind::kPostings;
   }
-  std::string describe() const;
+  // The path in words, with each part's estimated candidates unless told not.
+  std::string describe(bool with_estimates = true) const;
 };
 
 // `page_in_created_order`: the rows wanted when results go out in (CreatedAt,
 // ID) order (limit + 1), which favours paths that yield that order; 0 to
 // visit every match (counts, other orders).
 AccessPath plan_access(const filter::Expr& expr, const filter::Schema& schema,
-                       const Uuid& organization, const MemberSet& members,
-                       const Inverted& inverted, std::size_t page_in_created_order = 0);
+                       const Uuid& organization, const MemberSet& members, const Inverted& inverted,
+                       std::size_t page_in_created_order = 0);
 
 // Size of the organization's (CreatedAt, ID) range: the cost of a scan.
 std::uint64_t organization_size(const MemberSet& members, const Uuid& organization);

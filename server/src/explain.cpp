@@ -265,22 +265,6 @@ std::uint64_t visible_matches(const index::Directory& directory, const Target& t
   return result != nullptr ? result->total.value_or(0) : 0;
 }
 
-// `access_path` without its ", ~N candidates" estimates.
-std::string without_estimates(std::string access_path) {
-  constexpr std::string_view kMark = ", ~";
-  constexpr std::string_view kWord = " candidates";
-  std::size_t at = 0;
-  while ((at = access_path.find(kMark, at)) != std::string::npos) {
-    const std::size_t end = access_path.find_first_not_of("0123456789", at + kMark.size());
-    if (end != std::string::npos && access_path.compare(end, kWord.size(), kWord) == 0) {
-      access_path.erase(at, end + kWord.size() - at);
-    } else {
-      at += kMark.size();
-    }
-  }
-  return access_path;
-}
-
 // The plan of the list `where` would run. A caller with a scoped view gets,
 // as EstimatedRows, the exact count of the matches they may see, and no
 // candidate counts: those include records outside the view (a side channel).
@@ -290,7 +274,7 @@ index::Explanation plan(const index::Directory& directory, const Target& target,
   index::Explanation explanation = store_plan(directory, target, predicate);
   if (target.view->scope) {
     explanation.estimated_rows = visible_matches(directory, target, predicate);
-    explanation.access_path = without_estimates(std::move(explanation.access_path));
+    explanation.access_path = std::move(explanation.access_path_alone);
   }
   return explanation;
 }

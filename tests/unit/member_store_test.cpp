@@ -436,7 +436,9 @@ class MemberStorePlanTest : public MemberStoreTest {
     }
   }
 
-  std::string explain(const std::string& text) { return store_.explain(request_for(org_a_, text)).text(); }
+  std::string explain(const std::string& text) {
+    return store_.explain(request_for(org_a_, text)).text();
+  }
 
   const Uuid role_id_ = make_uuid(kRoleTag, 1);
 };
@@ -464,6 +466,16 @@ TEST_F(MemberStorePlanTest, ExplainShowsTheResidual) {
   EXPECT_NE(plan.find("Role = 'OWNER'"), std::string::npos) << plan;
   EXPECT_NE(plan.find("residual: Role = 'OWNER' AND DisplayName ILIKE '%x%'"), std::string::npos)
       << plan;
+}
+
+TEST_F(MemberStorePlanTest, ThePathAloneNamesNoCounts) {
+  const index::Explanation plan =
+      store_.explain(request_for(org_a_, "Role = 'OWNER' OR Labels.team = 'sre'"));
+  EXPECT_NE(plan.access_path.find(" candidates"), std::string::npos) << plan.access_path;
+  EXPECT_EQ(plan.access_path_alone.find(" candidates"), std::string::npos)
+      << plan.access_path_alone;
+  EXPECT_NE(plan.access_path_alone.find("Role = 'OWNER'"), std::string::npos)
+      << plan.access_path_alone;
 }
 
 TEST_F(MemberStorePlanTest, IndexedPlansAnswerLikeTheReference) {

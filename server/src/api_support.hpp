@@ -61,6 +61,26 @@ Handler route_to(const ApiContext& context, Directory* directory, F route) {
   });
 }
 
+// A collection at `path` and its records at `path/{id}`: GET lists, POST
+// creates, GET reads one, PATCH (merge) and PUT (replace) go through one
+// `change(..., bool merge)`, DELETE removes.
+template <class List, class Create, class Get, class Change, class Remove>
+void add_collection(Router& router, const ApiContext& context, const std::string& path, List list,
+                    Create create, Get get, Change change, Remove remove) {
+  index::Directory* directory = &context.directory;
+  const std::string one = path + "/{id}";
+  router.add("GET", path, route_to(context, directory, list));
+  router.add("POST", path, route_to(context, directory, create));
+  router.add("GET", one, route_to(context, directory, get));
+  router.add("PATCH", one, route_to(context, directory, [change](auto&... args) {
+               return change(args..., true);
+             }));
+  router.add("PUT", one, route_to(context, directory, [change](auto&... args) {
+               return change(args..., false);
+             }));
+  router.add("DELETE", one, route_to(context, directory, remove));
+}
+
 void routes_users(Router& router, ApiContext& context);
 void routes_organizations(Router& router, ApiContext& context);
 void routes_members(Router& router, ApiContext& context);

@@ -112,17 +112,7 @@ Result remove(Directory& directory, const Caller& caller, const Request& request
 }  // namespace
 
 void routes_filters(Router& router, ApiContext& context) {
-  Directory* directory = &context.directory;
-  const std::string filters = "/organization/{org}/filter";
-  const std::string one = filters + "/{id}";
-  router.add("POST", filters, route_to(context, directory, create));
-  router.add("GET", filters, route_to(context, directory, list));
-  router.add("GET", one, route_to(context, directory, get));
-  router.add("PATCH", one,
-             route_to(context, directory, [](auto&... args) { return change(args..., true); }));
-  router.add("PUT", one,
-             route_to(context, directory, [](auto&... args) { return change(args..., false); }));
-  router.add("DELETE", one, route_to(context, directory, remove));
+  add_collection(router, context, "/organization/{org}/filter", list, create, get, change, remove);
 }
 
 }  // namespace rollcall::server

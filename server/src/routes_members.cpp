@@ -160,18 +160,10 @@ Result transfer(Directory& directory, const Caller& caller, const Request& reque
 }  // namespace
 
 void routes_members(Router& router, ApiContext& context) {
-  Directory* directory = &context.directory;
   const std::string members = "/organization/{org}/organization_member";
-  const std::string one = members + "/{id}";
-  router.add("GET", members, route_to(context, directory, list));
-  router.add("POST", members, route_to(context, directory, invite));
-  router.add("GET", one, route_to(context, directory, get));
-  router.add("PATCH", one,
-             route_to(context, directory, [](auto&... args) { return change(args..., true); }));
-  router.add("PUT", one,
-             route_to(context, directory, [](auto&... args) { return change(args..., false); }));
-  router.add("DELETE", one, route_to(context, directory, remove));
-  router.add("POST", one + "/transfer_ownership", route_to(context, directory, transfer));
+  add_collection(router, context, members, list, invite, get, change, remove);
+  router.add("POST", members + "/{id}/transfer_ownership",
+             route_to(context, &context.directory, transfer));
 }
 
 }  // namespace rollcall::server

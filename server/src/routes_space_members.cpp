@@ -203,16 +203,9 @@ Result remove(Directory& directory, const Caller& caller, const Request& request
 
 void routes_space_members(Router& router, ApiContext& context) {
   Directory* directory = &context.directory;
-  const std::string in_space = "/space/{space}/space_member";
+  add_collection(router, context, "/space/{space}/space_member", list_space, add, get_in_space,
+                 change, remove);
   const std::string in_org = "/organization/{org}/space_member";
-  router.add("GET", in_space, route_to(context, directory, list_space));
-  router.add("POST", in_space, route_to(context, directory, add));
-  router.add("GET", in_space + "/{id}", route_to(context, directory, get_in_space));
-  router.add("PATCH", in_space + "/{id}",
-             route_to(context, directory, [](auto&... args) { return change(args..., true); }));
-  router.add("PUT", in_space + "/{id}",
-             route_to(context, directory, [](auto&... args) { return change(args..., false); }));
-  router.add("DELETE", in_space + "/{id}", route_to(context, directory, remove));
   router.add("GET", in_org, route_to(context, directory, list_organization));
   router.add("GET", in_org + "/{id}", route_to(context, directory, get_in_organization));
 }

@@ -353,9 +353,8 @@ Standing Directory::standing(const Actor& actor, const Uuid& organization_id) co
   return state_->standing_locked(actor, organization_id);
 }
 
-namespace {
+namespace detail {
 
-// The caller's standing, or 404 when the organization is not theirs to see.
 DirectoryResult<Standing> visible_standing(const Directory& directory, const Actor& actor,
                                            const Uuid& org) {
   const Standing standing = directory.standing(actor, org);
@@ -363,7 +362,15 @@ DirectoryResult<Standing> visible_standing(const Directory& directory, const Act
   return standing;
 }
 
-}  // namespace
+std::optional<StoreError> check_manager(const Directory& directory, const Actor& actor,
+                                        const Uuid& org, std::string_view what) {
+  auto standing = visible_standing(directory, actor, org);
+  if (!standing) return standing.error();
+  if (manages_members(*standing)) return std::nullopt;
+  return error(StoreErrorCode::kForbidden, std::string("only an OWNER or ADMIN may ").append(what));
+}
+
+}  // namespace detail
 
 DirectoryResult<Created<MemberPtr>> Directory::invite(
     const Actor& actor, const Uuid& organization_id, Invitation invitation,
@@ -373,7 +380,7 @@ DirectoryResult<Created<MemberPtr>> Directory::invite(
   }
   if (auto bad = detail::check_settings(invitation.settings)) return *bad;
   std::unique_lock guard(state_->writer);
-  auto standing = visible_standing(*this, actor, organization_id);
+  auto standing = detail::visible_standing(*this, actor, organization_id);
   if (!standing) return standing.error();
   if (auto refused = detail::check_invite(*standing, invitation.settings)) return *refused;
   if (auto repeat = state_->replay<MemberPtr>(idempotent)) return *repeat;
@@ -409,7 +416,7 @@ DirectoryResult<MemberPtr> Directory::update_member(const Actor& actor, const Uu
                                                     std::int64_t expected_version) {
   if (auto bad = detail::check_settings(settings)) return *bad;
   std::unique_lock guard(state_->writer);
-  auto standing = visible_standing(*this, actor, organization_id);
+  auto standing = detail::visible_standing(*this, actor, organization_id);
   if (!standing) return standing.error();
   auto current = state_->visible_member(organization_id, member_id);
   if (!current) return current.error();
@@ -451,7 +458,7 @@ DirectoryResult<std::monostate> Directory::remove_member(
     const Actor& actor, const Uuid& organization_id, const Uuid& member_id,
     std::optional<std::int64_t> expected_version) {
   std::unique_lock guard(state_->writer);
-  auto standing = visible_standing(*this, actor, organization_id);
+  auto standing = detail::visible_standing(*this, actor, organization_id);
   if (!standing) return standing.error();
   auto current = state_->visible_member(organization_id, member_id);
   if (!current) return current.error();
@@ -473,7 +480,7 @@ DirectoryResult<MemberPtr> Directory::transfer_ownership(
     const Actor& actor, const Uuid& organization_id, const Uuid& member_id,
     std::optional<std::int64_t> expected_version) {
   std::unique_lock guard(state_->writer);
-  auto standing = visible_standing(*this, actor, organization_id);
+  auto standing = detail::visible_standing(*this, actor, organization_id);
   if (!standing) return standing.error();
   if (*standing != Standing::kOwner && *standing != Standing::kServerAdmin) {
     return error(StoreErrorCode::kForbidden, "only an OWNER may transfer ownership");

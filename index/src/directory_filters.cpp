@@ -90,10 +90,8 @@ DirectoryResult<Created<Filter>> Directory::create_filter(
     const Actor& actor, const Uuid& organization_id, FilterSpec spec,
     const IdempotentCreate<Filter>* idempotent) {
   std::unique_lock guard(state_->writer);
-  const Standing standing = this->standing(actor, organization_id);
-  if (standing == Standing::kNone) return not_found("Organization", organization_id);
-  if (!detail::manages_members(standing)) {
-    return error(StoreErrorCode::kForbidden, "only an OWNER or ADMIN may save filters");
+  if (auto refused = detail::check_manager(*this, actor, organization_id, "save filters")) {
+    return *refused;
   }
   if (auto repeat = state_->replay<Filter>(idempotent)) return *repeat;
   if (auto bad = check_spec(spec)) return *bad;
@@ -121,8 +119,8 @@ DirectoryResult<Filter> Directory::update_filter(const Actor& actor, const Uuid&
   std::unique_lock guard(state_->writer);
   auto current = filter(actor, organization_id, filter_id.to_string());
   if (!current) return current.error();
-  if (!detail::manages_members(standing(actor, organization_id))) {
-    return error(StoreErrorCode::kForbidden, "only an OWNER or ADMIN may change filters");
+  if (auto refused = detail::check_manager(*this, actor, organization_id, "change filters")) {
+    return *refused;
   }
   if (auto stale = detail::check_version(*current, expected_version)) return *stale;
   if (auto bad = check_spec(spec)) return *bad;
@@ -146,8 +144,8 @@ DirectoryResult<std::monostate> Directory::remove_filter(
   std::unique_lock guard(state_->writer);
   auto current = filter(actor, organization_id, filter_id.to_string());
   if (!current) return current.error();
-  if (!detail::manages_members(standing(actor, organization_id))) {
-    return error(StoreErrorCode::kForbidden, "only an OWNER or ADMIN may delete filters");
+  if (auto refused = detail::check_manager(*this, actor, organization_id, "delete filters")) {
+    return *refused;
   }
   if (auto stale = detail::check_version(*current, expected_version)) return *stale;
   std::vector<Mutation> mutations;

@@ -41,10 +41,8 @@ DirectoryResult<Created<Space>> Directory::create_space(const Actor& actor,
     return error(StoreErrorCode::kBadRequest, "DisplayName is required");
   }
   std::unique_lock guard(state_->writer);
-  const Standing standing = this->standing(actor, organization_id);
-  if (standing == Standing::kNone) return not_found("Organization", organization_id);
-  if (!detail::manages_members(standing)) {
-    return error(StoreErrorCode::kForbidden, "only an OWNER or ADMIN may create spaces");
+  if (auto refused = detail::check_manager(*this, actor, organization_id, "create spaces")) {
+    return *refused;
   }
   if (auto repeat = state_->replay<Space>(idempotent)) return *repeat;
   if (!input.slug.empty()) {

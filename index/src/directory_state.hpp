@@ -30,6 +30,14 @@ Uuid random_uuid();
 Timestamp now();
 inline std::string hash_key(const Hash& hash) { return {hash.begin(), hash.end()}; }
 
+// The caller's standing, or 404 when the organization is not theirs to see.
+DirectoryResult<Standing> visible_standing(const Directory& directory, const Actor& actor,
+                                           const Uuid& org);
+// 404 as above, 403 "only an OWNER or ADMIN may <what>" unless the caller
+// manages the organization.
+std::optional<StoreError> check_manager(const Directory& directory, const Actor& actor,
+                                        const Uuid& org, std::string_view what);
+
 // A space membership shows its organization membership's user.
 inline void copy_user_fields(const OrganizationMember& from, SpaceMember& to) {
   to.user_id = from.user_id;

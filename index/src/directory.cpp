@@ -418,7 +418,7 @@ DirectoryResult<MemberPtr> Directory::update_member(const Actor& actor, const Uu
   std::unique_lock guard(state_->writer);
   auto standing = detail::visible_standing(*this, actor, organization_id);
   if (!standing) return standing.error();
-  auto current = state_->visible_member(organization_id, member_id);
+  auto current = state_->visible_member(*standing, organization_id, member_id);
   if (!current) return current.error();
   if (auto refused = detail::check_change(*standing, **current, settings)) return *refused;
   if (auto stale = detail::check_version(**current, expected_version)) return *stale;
@@ -460,7 +460,7 @@ DirectoryResult<std::monostate> Directory::remove_member(
   std::unique_lock guard(state_->writer);
   auto standing = detail::visible_standing(*this, actor, organization_id);
   if (!standing) return standing.error();
-  auto current = state_->visible_member(organization_id, member_id);
+  auto current = state_->visible_member(*standing, organization_id, member_id);
   if (!current) return current.error();
   if (auto refused = detail::check_remove(*standing, **current, is_own(actor, **current))) {
     return *refused;
@@ -485,7 +485,7 @@ DirectoryResult<MemberPtr> Directory::transfer_ownership(
   if (*standing != Standing::kOwner && *standing != Standing::kServerAdmin) {
     return error(StoreErrorCode::kForbidden, "only an OWNER may transfer ownership");
   }
-  auto target = state_->visible_member(organization_id, member_id);
+  auto target = state_->visible_member(*standing, organization_id, member_id);
   if (!target) return target.error();
   if (auto stale = detail::check_version(**target, expected_version)) return *stale;
   if ((*target)->status != "active") {

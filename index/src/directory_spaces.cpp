@@ -142,11 +142,14 @@ DirectoryResult<Created<SpaceMemberPtr>> Directory::add_space_member(
 
 namespace {
 
-// The space member `id` of the space, or 404.
-DirectoryResult<SpaceMemberPtr> member_of_space(const SpaceMemberStore& store, const Uuid& space_id,
-                                                const Uuid& id) {
+// The space member `id` of the space as the caller may see it, or 404.
+DirectoryResult<SpaceMemberPtr> member_of_space(const SpaceMemberStore& store,
+                                                const SpaceAccess& access, const Uuid& id) {
   SpaceMemberPtr member = store.find(id);
-  if (!member || member->space_id != space_id) return not_found("SpaceMember", id);
+  if (!member || member->space_id != access.space.space_id ||
+      !index::space_member_view(access.organization_standing).shows(*member)) {
+    return not_found("SpaceMember", id);
+  }
   return member;
 }
 
@@ -161,7 +164,7 @@ DirectoryResult<SpaceMemberPtr> Directory::update_space_member(const Actor& acto
   std::unique_lock guard(state_->writer);
   auto access = space_access(actor, space_id);
   if (!access) return access.error();
-  auto current = member_of_space(state_->space_store, space_id, space_member_id);
+  auto current = member_of_space(state_->space_store, *access, space_member_id);
   if (!current) return current.error();
   if (!manages_space_members(access->standing)) return may_not("change space members");
   if (auto stale = detail::check_version(**current, expected_version)) return *stale;
@@ -180,7 +183,7 @@ DirectoryResult<std::monostate> Directory::remove_space_member(
   std::unique_lock guard(state_->writer);
   auto access = space_access(actor, space_id);
   if (!access) return access.error();
-  auto current = member_of_space(state_->space_store, space_id, space_member_id);
+  auto current = member_of_space(state_->space_store, *access, space_member_id);
   if (!current) return current.error();
   const bool own = actor.user_id && (*current)->user_id == actor.user_id;
   if (!own && !manages_space_members(access->standing)) return may_not("remove space members");

@@ -204,11 +204,14 @@ struct Directory::State {
     return member->role == "ADMIN" ? Standing::kAdmin : Standing::kMember;
   }
 
-  // The member `id` of `org` as the caller may see it.
-  DirectoryResult<MemberPtr> visible_member(const Uuid& org, const Uuid& id) const {
+  // The member `id` of `org` as a caller of `standing` may see it.
+  DirectoryResult<MemberPtr> visible_member(Standing standing, const Uuid& org,
+                                            const Uuid& id) const {
     MemberPtr member = store.find(id);
-    if (!member || member->organization_id != org)
+    if (!member || member->organization_id != org ||
+        !organization_member_view(standing).shows(*member)) {
       return detail::not_found("OrganizationMember", id);
+    }
     return member;
   }
 

@@ -96,24 +96,6 @@ Outcome<std::optional<std::int64_t>> if_match(const Request& request, bool requi
   return std::optional<std::int64_t>(version);
 }
 
-Outcome<OrganizationStanding> organization_of(const index::Directory& directory,
-                                              const Caller& caller, const Request& request) {
-  auto org = uuid_param(request, 0, "Organization");
-  if (!org) return org.error();
-  const index::Standing standing = directory.standing(caller.actor, *org);
-  if (standing == index::Standing::kNone) {
-    return HttpError{404, "Organization " + org->to_string() + " not found"};
-  }
-  return OrganizationStanding{*org, standing};
-}
-
-std::optional<HttpError> require_manager(index::Standing standing) {
-  if (standing == index::Standing::kMember) {
-    return HttpError{403, "only the organization's OWNER or ADMIN may do this"};
-  }
-  return std::nullopt;
-}
-
 Outcome<index::SpaceAccess> space_of(const index::Directory& directory, const Caller& caller,
                                      const index::Uuid& space_id) {
   auto access = directory.space_access(caller.actor, space_id);
@@ -121,14 +103,6 @@ Outcome<index::SpaceAccess> space_of(const index::Directory& directory, const Ca
     return HttpError{404, "Space " + space_id.to_string() + " not found"};
   }
   return std::move(*access);
-}
-
-std::optional<HttpError> require_space_reader(index::SpaceStanding standing) {
-  if (standing == index::SpaceStanding::kOrgMember) {
-    return HttpError{
-        403, "only the space's members and the organization's OWNER or ADMIN may read its members"};
-  }
-  return std::nullopt;
 }
 
 void add_api_routes(Router& router, ApiContext& context) {

@@ -34,22 +34,9 @@ Handler admin_only(const ApiContext& context, Route route);
 // version) or when absent. 428 when `required` and absent.
 Outcome<std::optional<std::int64_t>> if_match(const Request& request, bool required);
 
-// The organization of the path's first parameter and the caller's standing in
-// it: 404 when the caller is not a member (or there is no such organization).
-struct OrganizationStanding {
-  index::Uuid id;
-  index::Standing standing = index::Standing::kNone;
-};
-Outcome<OrganizationStanding> organization_of(const index::Directory& directory,
-                                              const Caller& caller, const Request& request);
-// 403 unless OWNER, ADMIN or the admin token.
-std::optional<HttpError> require_manager(index::Standing standing);
-
 // The space and the caller's access to it: 404 when the caller may not see it.
 Outcome<index::SpaceAccess> space_of(const index::Directory& directory, const Caller& caller,
                                      const index::Uuid& space_id);
-// 403 for an organization member outside the space: they may not read its members.
-std::optional<HttpError> require_space_reader(index::SpaceStanding standing);
 
 // Binds a route function to the directory: the handler that authenticates,
 // then calls `route(directory, caller, request, response)`.

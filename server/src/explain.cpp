@@ -6,7 +6,6 @@
 #include <array>
 
 #include "api_support.hpp"
-#include "list_query.hpp"
 #include "query_params.hpp"
 #include "rollcall/index/schemas.hpp"
 
@@ -147,64 +146,46 @@ void expression(Writer& writer, const Expr& expr, const filter::Schema& schema) 
   writer.EndObject();
 }
 
-// What the plan is computed against: the caller's view of one organization
-// (and space), or nothing (no plan).
+// What the plan is computed against: the caller's view of an organization's
+// memberships or of space memberships; with neither, the full view and no plan.
 struct Target {
-  const ListView* view = nullptr;
-  bool space_members = false;
-  std::optional<index::Uuid> organization;
-  std::optional<index::Uuid> space;
+  const index::View* view = nullptr;
+  std::optional<index::Uuid> organization;  // OrganizationMember: whose
+  std::optional<index::SpaceScope> spaces;  // SpaceMember: whose
+  bool has_plan() const { return organization || spaces; }
 };
 
-Outcome<index::Uuid> id_param(const Request& request, const char* name, std::string_view what) {
-  const std::string& text = *request.query_value(name);
-  if (auto id = index::Uuid::parse(text)) return *id;
-  return HttpError{404, std::string(what) + " " + text + " not found"};
-}
-
-Outcome<Target> organization_target(const index::Directory& directory, const Caller& caller,
-                                    const Request& request, bool space_members) {
-  auto org = id_param(request, "organization", "Organization");
-  if (!org) return org.error();
-  const index::Standing standing = directory.standing(caller.actor, *org);
-  if (standing == index::Standing::kNone) {
-    return HttpError{404, "Organization " + org->to_string() + " not found"};
-  }
-  if (!space_members) return Target{&organization_member_view(standing), false, *org, {}};
-  if (auto refused = require_manager(standing)) return *refused;
-  return Target{&space_member_view(standing), true, *org, {}};
-}
-
-Outcome<Target> space_target(const index::Directory& directory, const Caller& caller,
-                             const Request& request) {
-  auto id = id_param(request, "space", "Space");
-  if (!id) return id.error();
-  auto access = space_of(directory, caller, *id);
-  if (!access) return access.error();
-  const std::string* org = request.query_value("organization");
-  if (org != nullptr && index::Uuid::parse(*org) != access->space.organization_id) {
-    return HttpError{404, "Space " + id->to_string() + " not found"};
-  }
-  if (auto refused = require_space_reader(access->standing)) return *refused;
-  return Target{&space_member_view(access->organization_standing), true,
-                access->space.organization_id, *id};
+Outcome<std::optional<index::Uuid>> id_param(const Request& request, const char* name,
+                                             std::string_view what) {
+  const std::string* text = request.query_value(name);
+  if (text == nullptr) return std::optional<index::Uuid>();
+  if (auto id = index::Uuid::parse(*text)) return std::optional<index::Uuid>(*id);
+  return HttpError{404, std::string(what) + " " + *text + " not found"};
 }
 
 Outcome<Target> target_of(const index::Directory& directory, const Caller& caller,
                           const Request& request, std::string_view entity) {
   const bool space_members = entity == "SpaceMember";
-  if (request.query_value("space") != nullptr) {
-    if (!space_members) return bad_request("space: only for entity=SpaceMember");
-    return space_target(directory, caller, request);
+  auto space = id_param(request, "space", "Space");
+  if (!space) return space.error();
+  if (*space && !space_members) return bad_request("space: only for entity=SpaceMember");
+  auto org = id_param(request, "organization", "Organization");
+  if (!org) return org.error();
+  if (!*space && !*org) {
+    return Target{space_members ? &index::space_member_view(index::Standing::kOwner)
+                                : &index::organization_member_view(index::Standing::kOwner),
+                  {},
+                  {}};
   }
-  if (request.query_value("organization") != nullptr) {
-    return organization_target(directory, caller, request, space_members);
+  if (!space_members) {
+    auto view = directory.member_view(caller.actor, **org);
+    if (!view) return from_store(view.error());
+    return Target{*view, *org, {}};
   }
-  return Target{space_members ? &space_member_view(index::Standing::kOwner)
-                              : &organization_member_view(index::Standing::kOwner),
-                space_members,
-                {},
-                {}};
+  const index::SpaceScope scope{*space, *org};
+  auto view = directory.space_member_view(caller.actor, scope);
+  if (!view) return from_store(view.error());
+  return Target{*view, {}, scope};
 }
 
 // A compile error as a 400 that also gives its parts: code, column, text, hint.
@@ -234,68 +215,30 @@ void compile_error(Response& response, const filter::Error& error) {
   response.body.assign(buffer.GetString(), buffer.GetSize());
 }
 
-index::Explanation store_plan(const index::Directory& directory, const Target& target,
-                              filter::Predicate predicate) {
-  if (target.space_members) {
-    index::SpaceMemberListRequest request;
-    request.organization_id = *target.organization;
-    request.space_id = target.space;
-    request.predicate = std::move(predicate);
-    return directory.space_members().explain(request);
-  }
-  index::ListRequest request;
-  request.organization_id = *target.organization;
-  request.predicate = std::move(predicate);
-  return directory.members().explain(request);
+index::DirectoryResult<index::ListPlan> plan(const index::Directory& directory,
+                                             const Caller& caller, const Target& target,
+                                             const filter::Predicate& where) {
+  if (target.spaces) return directory.explain_space_members(caller.actor, *target.spaces, where);
+  return directory.explain_members(caller.actor, *target.organization, where);
 }
 
-// The records of the caller's view that `predicate` (which includes the
-// view's scope) matches.
-std::uint64_t visible_matches(const index::Directory& directory, const Target& target,
-                              filter::Predicate predicate) {
-  if (!target.space_members) return directory.members().count(*target.organization, predicate);
-  index::SpaceMemberListRequest request;
-  request.organization_id = *target.organization;
-  request.space_id = target.space;
-  request.predicate = std::move(predicate);
-  request.limit = 1;
-  request.include_total = true;
-  const auto page = directory.space_members().list(request);
-  const auto* result = std::get_if<index::SpaceMemberListResult>(&page);
-  return result != nullptr ? result->total.value_or(0) : 0;
-}
-
-// The plan of the list `where` would run. A caller with a scoped view gets,
-// as EstimatedRows, the exact count of the matches they may see, and no
-// candidate counts: those include records outside the view (a side channel).
-index::Explanation plan(const index::Directory& directory, const Target& target,
-                        const filter::Predicate& where) {
-  const filter::Predicate predicate = within_view(where, *target.view);
-  index::Explanation explanation = store_plan(directory, target, predicate);
-  if (target.view->scope) {
-    explanation.estimated_rows = visible_matches(directory, target, predicate);
-    explanation.access_path = std::move(explanation.access_path_alone);
-  }
-  return explanation;
-}
-
-void write_plan(Writer& writer, const index::Explanation& explanation, bool scoped) {
+void write_plan(Writer& writer, const index::ListPlan& plan) {
+  const index::Explanation& explanation = plan.explanation;
   writer.StartObject();
   writer.Key("AccessPath");
   string(writer, explanation.access_path);
   writer.Key("EstimatedRows");
   writer.Uint64(explanation.estimated_rows);
   writer.Key("EstimatedRowsAre");
-  writer.String(scoped ? "VisibleMatches" : "Candidates");
+  writer.String(plan.scoped ? "VisibleMatches" : "Candidates");
   writer.Key("Residual");
   string(writer, explanation.residual);
   writer.EndObject();
 }
 
-// `explanation`: none without a target organization.
+// `plan`: none without a target organization or space.
 std::string explanation_json(std::string_view entity, std::string_view where,
-                             const filter::Predicate& predicate, const Target& target,
-                             const index::Explanation* explanation) {
+                             const filter::Predicate& predicate, const index::ListPlan* plan) {
   rapidjson::StringBuffer buffer;
   Writer writer(buffer);
   writer.StartObject();
@@ -308,8 +251,8 @@ std::string explanation_json(std::string_view entity, std::string_view where,
   writer.Key("Expression");
   expression(writer, predicate.expression(), predicate.schema());
   writer.Key("Plan");
-  if (explanation != nullptr) {
-    write_plan(writer, *explanation, target.view->scope.has_value());
+  if (plan != nullptr) {
+    write_plan(writer, *plan);
   } else {
     writer.Null();
   }
@@ -332,10 +275,13 @@ std::optional<HttpError> explain(const index::Directory& directory, const Caller
     compile_error(response, compiled.error());
     return std::nullopt;
   }
-  std::optional<index::Explanation> explanation;
-  if (target->organization) explanation = plan(directory, *target, *compiled);
-  response.body =
-      explanation_json(*entity, text, *compiled, *target, explanation ? &*explanation : nullptr);
+  if (!target->has_plan()) {
+    response.body = explanation_json(*entity, text, *compiled, nullptr);
+    return std::nullopt;
+  }
+  auto planned = plan(directory, caller, *target, *compiled);
+  if (!planned) return from_store(planned.error());
+  response.body = explanation_json(*entity, text, *compiled, &*planned);
   return std::nullopt;
 }
 

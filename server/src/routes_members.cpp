@@ -17,10 +17,6 @@ using Result = std::optional<HttpError>;
 using index::Directory;
 using index::MemberSettings;
 
-HttpError not_found(const index::Uuid& id) {
-  return HttpError{404, "OrganizationMember " + id.to_string() + " not found"};
-}
-
 Result read_settings(const JsonBody& body, MemberSettings& settings, bool merge) {
   if (body.is_null("Role")) return bad_request("member \"Role\" must be a string");
   if (auto bad = body.read("Role", settings.role)) return bad;
@@ -40,49 +36,47 @@ MemberSettings settings_of(const index::OrganizationMember& member) {
 
 Result list(const Directory& directory, const Caller& caller, const Request& request,
             Response& response) {
-  auto org = organization_of(directory, caller, request);
+  auto org = uuid_param(request, 0, "Organization");
   if (!org) return org.error();
-  auto query = parse_list(request, organization_member_view(org->standing),
-                          saved_filter(directory, caller.actor, org->id, "OrganizationMember"));
-  if (!query) return query.error();
-  index::ListRequest store_request;
-  store_request.organization_id = org->id;
-  fill_request(*query, store_request);
+  auto params = parse_list(request);
+  if (!params) return params.error();
   answer_list(
-      directory.members(), std::move(store_request), query->stream,
-      [fields = query->fields](const index::OrganizationMember& m) {
+      [directory = &directory, actor = caller.actor, org = *org](const index::ListSpec& spec) {
+        return directory->list_members(actor, org, spec);
+      },
+      std::move(*params),
+      [](const index::OrganizationMember& m, index::FieldMask fields) {
         return member_json(m, fields);
       },
       response);
   return std::nullopt;
 }
 
-// The membership the path names, through the caller's view of the organization.
+// The membership the path names, as the caller may see it: 404 when the
+// caller may not see the organization, or the membership is not in it or is
+// hidden from them (a MEMBER and a pending one), as if absent.
 struct Visible {
   index::Uuid organization_id;
-  const ListView* view = nullptr;
-  index::MemberPtr member;
+  index::Seen<index::MemberPtr> seen;
+  const index::OrganizationMember& member() const { return *seen.record; }
 };
 
-// 404 when the caller may not see the organization, or the membership is not
-// in it or is hidden from them (a MEMBER and a pending one): as if absent.
 Outcome<Visible> visible_member(const Directory& directory, const Caller& caller,
                                 const Request& request) {
-  auto org = organization_of(directory, caller, request);
+  auto org = uuid_param(request, 0, "Organization");
   if (!org) return org.error();
   auto id = uuid_param(request, 1, "OrganizationMember");
   if (!id) return id.error();
-  const ListView& view = organization_member_view(org->standing);
-  index::MemberPtr member = directory.members().find(*id);
-  if (!member || member->organization_id != org->id || !view.shows(*member)) return not_found(*id);
-  return Visible{org->id, &view, std::move(member)};
+  auto seen = directory.member(caller.actor, *org, *id);
+  if (!seen) return from_store(seen.error());
+  return Visible{*org, std::move(*seen)};
 }
 
 Result get(const Directory& directory, const Caller& caller, const Request& request,
            Response& response) {
   auto visible = visible_member(directory, caller, request);
   if (!visible) return visible.error();
-  render(response, *visible->member, visible->view->fields);
+  render(response, visible->member(), visible->seen.fields);
   return std::nullopt;
 }
 
@@ -120,7 +114,7 @@ Result change(Directory& directory, const Caller& caller, const Request& request
       JsonBody::parse(request, {"Role", "Labels", "RoleIDs", "RequiredSSOAuth", "RequiredMFAAuth"},
                       {"application/merge-patch+json"});
   if (!body) return body.error();
-  const index::OrganizationMember& current = *visible->member;
+  const index::OrganizationMember& current = visible->member();
   MemberSettings settings = merge ? settings_of(current) : MemberSettings{};
   if (auto bad = read_settings(*body, settings, merge)) return bad;
   auto updated = directory.update_member(caller.actor, visible->organization_id,
@@ -137,7 +131,7 @@ Result remove(Directory& directory, const Caller& caller, const Request& request
   if (!visible) return visible.error();
   auto version = if_match(request, false);
   if (!version) return version.error();
-  const index::Uuid& id = visible->member->organization_member_id;
+  const index::Uuid& id = visible->member().organization_member_id;
   auto removed = directory.remove_member(caller.actor, visible->organization_id, id, *version);
   if (!removed) return from_store(removed.error());
   render_message(response, "OrganizationMember " + id.to_string() + " removed");
@@ -151,7 +145,7 @@ Result transfer(Directory& directory, const Caller& caller, const Request& reque
   auto version = if_match(request, false);
   if (!version) return version.error();
   auto owner = directory.transfer_ownership(caller.actor, visible->organization_id,
-                                            visible->member->organization_member_id, *version);
+                                            visible->member().organization_member_id, *version);
   if (!owner) return from_store(owner.error());
   render(response, **owner);
   return std::nullopt;

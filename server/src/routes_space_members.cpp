@@ -1,6 +1,6 @@
 // /space/{space}/space_member… and /organization/{org}/space_member…: list,
 // get, add, change and remove space memberships. The Directory checks every
-// rule; these parse, pick the caller's view and render.
+// rule and reads through the caller's view; these parse and render.
 #include "api_support.hpp"
 #include "idempotency.hpp"
 #include "json_body.hpp"
@@ -17,114 +17,67 @@ using index::Directory;
 
 constexpr std::string_view kEntity = "SpaceMember";
 
-HttpError not_found(const index::Uuid& id) {
-  return HttpError{404, "SpaceMember " + id.to_string() + " not found"};
-}
-
-// The space of the path's first parameter and the caller's standing in it.
-Outcome<index::SpaceAccess> path_space(const Directory& directory, const Caller& caller,
-                                       const Request& request) {
-  auto id = uuid_param(request, 0, "Space");
+// The path's space (or organization, for `whole_organization`).
+Outcome<index::SpaceScope> scope_of(const Request& request, bool whole_organization) {
+  auto id = uuid_param(request, 0, whole_organization ? "Organization" : "Space");
   if (!id) return id.error();
-  return space_of(directory, caller, *id);
+  return whole_organization ? index::SpaceScope::organization(*id) : index::SpaceScope::space(*id);
 }
 
-// A reader of the space's members: 403 for organization members outside it.
-Outcome<index::SpaceAccess> readable_space(const Directory& directory, const Caller& caller,
-                                           const Request& request) {
-  auto access = path_space(directory, caller, request);
-  if (!access) return access.error();
-  if (auto refused = require_space_reader(access->standing)) return *refused;
-  return access;
-}
-
-// The organization of the path, for its OWNER and ADMIN only.
-Outcome<OrganizationStanding> managed_organization(const Directory& directory, const Caller& caller,
-                                                   const Request& request) {
-  auto org = organization_of(directory, caller, request);
-  if (!org) return org.error();
-  if (auto refused = require_manager(org->standing)) return *refused;
-  return org;
-}
-
-// A list of one space's members (`space`) or of the organization's.
-Result answer(const Directory& directory, const Caller& caller, const Request& request,
-              Response& response, const index::Uuid& organization_id,
-              std::optional<index::Uuid> space, const ListView& view) {
-  auto query = parse_list(request, view,
-                          saved_filter(directory, caller.actor, organization_id, kEntity, space));
-  if (!query) return query.error();
-  index::SpaceMemberListRequest store_request;
-  store_request.organization_id = organization_id;
-  store_request.space_id = space;
-  fill_request(*query, store_request);
+Result list(const Directory& directory, const Caller& caller, const Request& request,
+            Response& response, bool whole_organization) {
+  auto scope = scope_of(request, whole_organization);
+  if (!scope) return scope.error();
+  auto params = parse_list(request);
+  if (!params) return params.error();
   answer_list(
-      directory.space_members(), std::move(store_request), query->stream,
-      [fields = query->fields](const index::SpaceMember& m) {
-        return space_member_json(m, fields);
+      [directory = &directory, actor = caller.actor, scope = *scope](const index::ListSpec& spec) {
+        return directory->list_space_members(actor, scope, spec);
       },
-      response);
+      std::move(*params), &space_member_json, response);
   return std::nullopt;
 }
 
 Result list_space(const Directory& directory, const Caller& caller, const Request& request,
                   Response& response) {
-  auto access = readable_space(directory, caller, request);
-  if (!access) return access.error();
-  return answer(directory, caller, request, response, access->space.organization_id,
-                access->space.space_id, space_member_view(access->organization_standing));
+  return list(directory, caller, request, response, false);
 }
 
 Result list_organization(const Directory& directory, const Caller& caller, const Request& request,
                          Response& response) {
-  auto org = managed_organization(directory, caller, request);
-  if (!org) return org.error();
-  return answer(directory, caller, request, response, org->id, std::nullopt,
-                space_member_view(org->standing));
+  return list(directory, caller, request, response, true);
 }
 
-// The membership of the path's second parameter when `belongs` says it is
-// under the path and the view shows it; else 404, as if absent.
-template <class Belongs>
-Outcome<index::SpaceMemberPtr> visible_member(const Directory& directory, const Request& request,
-                                              const ListView& view, Belongs belongs) {
+// The membership of the path's second parameter, as the caller may see it.
+Outcome<index::Seen<index::SpaceMemberPtr>> visible_member(const Directory& directory,
+                                                           const Caller& caller,
+                                                           const Request& request,
+                                                           bool whole_organization) {
+  auto scope = scope_of(request, whole_organization);
+  if (!scope) return scope.error();
   auto id = uuid_param(request, 1, kEntity);
   if (!id) return id.error();
-  index::SpaceMemberPtr member = directory.space_members().find(*id);
-  if (!member || !belongs(*member) || !view.shows(*member)) return not_found(*id);
-  return member;
+  auto seen = directory.space_member(caller.actor, *scope, *id);
+  if (!seen) return from_store(seen.error());
+  return std::move(*seen);
 }
 
-// The membership of the path's second parameter in the path's space.
-Outcome<index::SpaceMemberPtr> in_space(const Directory& directory, const Request& request,
-                                        const index::SpaceAccess& access, const ListView& view) {
-  return visible_member(directory, request, view, [&](const index::SpaceMember& m) {
-    return m.space_id == access.space.space_id;
-  });
+Result get(const Directory& directory, const Caller& caller, const Request& request,
+           Response& response, bool whole_organization) {
+  auto seen = visible_member(directory, caller, request, whole_organization);
+  if (!seen) return seen.error();
+  render(response, *seen->record, seen->fields);
+  return std::nullopt;
 }
 
 Result get_in_space(const Directory& directory, const Caller& caller, const Request& request,
                     Response& response) {
-  auto access = readable_space(directory, caller, request);
-  if (!access) return access.error();
-  const ListView& view = space_member_view(access->organization_standing);
-  auto member = in_space(directory, request, *access, view);
-  if (!member) return member.error();
-  render(response, **member, view.fields);
-  return std::nullopt;
+  return get(directory, caller, request, response, false);
 }
 
 Result get_in_organization(const Directory& directory, const Caller& caller, const Request& request,
                            Response& response) {
-  auto org = managed_organization(directory, caller, request);
-  if (!org) return org.error();
-  const ListView& view = space_member_view(org->standing);
-  auto member = visible_member(directory, request, view, [&](const index::SpaceMember& m) {
-    return m.organization_id == org->id;
-  });
-  if (!member) return member.error();
-  render(response, **member, view.fields);
-  return std::nullopt;
+  return get(directory, caller, request, response, true);
 }
 
 Result read_settings(const JsonBody& body, index::SpaceMemberSettings& settings, bool merge) {
@@ -138,7 +91,9 @@ Result read_settings(const JsonBody& body, index::SpaceMemberSettings& settings,
 }
 
 Result add(Directory& directory, const Caller& caller, const Request& request, Response& response) {
-  auto access = path_space(directory, caller, request);
+  auto space = uuid_param(request, 0, "Space");
+  if (!space) return space.error();
+  auto access = space_of(directory, caller, *space);
   if (!access) return access.error();
   auto body = JsonBody::parse(request, {"Email", "Admin", "RoleIDs", "Labels"});
   if (!body) return body.error();
@@ -146,7 +101,7 @@ Result add(Directory& directory, const Caller& caller, const Request& request, R
   if (!body->has("Email")) return bad_request("member \"Email\" is required");
   if (auto bad = body->read("Email", invitation.email)) return bad;
   if (auto bad = read_settings(*body, invitation.settings, false)) return bad;
-  const index::FieldMask fields = space_member_view(access->organization_standing).fields;
+  const index::FieldMask fields = index::space_member_view(access->organization_standing).fields;
   const auto key = idempotent_create<index::SpaceMember>(
       caller, request, [fields](const index::SpaceMember& member) {
         return index::StoredAnswer{201, space_member_json(member, fields)};
@@ -161,17 +116,14 @@ Result add(Directory& directory, const Caller& caller, const Request& request, R
 // PATCH (merge) and PUT (replace) of Admin, RoleIDs and Labels.
 Result change(Directory& directory, const Caller& caller, const Request& request,
               Response& response, bool merge) {
-  auto access = path_space(directory, caller, request);
-  if (!access) return access.error();
-  const ListView& view = space_member_view(access->organization_standing);
-  auto current = in_space(directory, request, *access, view);
+  auto current = visible_member(directory, caller, request, false);
   if (!current) return current.error();
   auto version = if_match(request, true);
   if (!version) return version.error();
   auto body =
       JsonBody::parse(request, {"Admin", "RoleIDs", "Labels"}, {"application/merge-patch+json"});
   if (!body) return body.error();
-  const index::SpaceMember& member = **current;
+  const index::SpaceMember& member = *current->record;
   index::SpaceMemberSettings settings;
   if (merge) settings = {member.admin, member.role_ids, member.labels};
   if (auto bad = read_settings(*body, settings, merge)) return bad;
@@ -179,21 +131,19 @@ Result change(Directory& directory, const Caller& caller, const Request& request
       directory.update_space_member(caller.actor, member.space_id, member.space_member_id,
                                     std::move(settings), version->value_or(member.version));
   if (!updated) return from_store(updated.error());
-  render(response, **updated, view.fields);
+  render(response, **updated, current->fields);
   return std::nullopt;
 }
 
 Result remove(Directory& directory, const Caller& caller, const Request& request,
               Response& response) {
-  auto access = path_space(directory, caller, request);
-  if (!access) return access.error();
-  auto current =
-      in_space(directory, request, *access, space_member_view(access->organization_standing));
+  auto current = visible_member(directory, caller, request, false);
   if (!current) return current.error();
   auto version = if_match(request, false);
   if (!version) return version.error();
-  const index::Uuid& id = (*current)->space_member_id;
-  auto removed = directory.remove_space_member(caller.actor, (*current)->space_id, id, *version);
+  const index::Uuid& id = current->record->space_member_id;
+  auto removed =
+      directory.remove_space_member(caller.actor, current->record->space_id, id, *version);
   if (!removed) return from_store(removed.error());
   render_message(response, "SpaceMember " + id.to_string() + " removed");
   return std::nullopt;

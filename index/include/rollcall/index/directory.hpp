@@ -24,6 +24,7 @@
 #include "rollcall/index/member_store.hpp"
 #include "rollcall/index/recovery.hpp"
 #include "rollcall/index/space_member_store.hpp"
+#include "rollcall/index/views.hpp"
 
 namespace rollcall::index {
 
@@ -171,6 +172,26 @@ struct FilterSpec {
   std::string where;
 };
 
+// Whose space memberships a read is of: one space's (for the space's readers:
+// its members and the organization's OWNER and ADMIN) or every space's of an
+// organization (for its OWNER and ADMIN).
+struct SpaceScope {
+  std::optional<Uuid> space_id;
+  std::optional<Uuid> organization_id;
+
+  static SpaceScope space(const Uuid& id) { return {id, std::nullopt}; }
+  static SpaceScope organization(const Uuid& id) { return {std::nullopt, id}; }
+};
+
+// How a list through the caller's view would run. A scoped view's
+// estimated_rows is the exact count of the matches the caller may see and its
+// access path has no candidate counts: those would count hidden records.
+struct ListPlan {
+  Explanation explanation;
+  bool scoped = false;
+  Uuid organization_id;
+};
+
 class Directory {
  public:
   // Locks `data_dir`, loads the newest valid snapshot, replays the log.
@@ -261,7 +282,7 @@ class Directory {
   DirectoryResult<std::monostate> remove_space_member(const Actor& actor, const Uuid& space_id,
                                                       const Uuid& space_member_id,
                                                       std::optional<std::int64_t> expected_version);
-  // Reads of space memberships go to the store (check space_access first).
+  // Every space membership, unscoped (see members()).
   const SpaceMemberStore& space_members() const;
 
   // Saved filters. Members read them; OWNER and ADMIN write them. `where` that
@@ -299,7 +320,30 @@ class Directory {
                                           const std::function<void(std::size_t)>& progress = {},
                                           std::size_t progress_every = 100000);
 
-  // Reads of memberships go to the store.
+  // Reads through the caller's view (views.hpp): kNotFound when the caller may
+  // not see the organization, the space or the record (a MEMBER and a pending
+  // membership: as if absent); kForbidden when they may see the organization
+  // but not these records; kBadRequest naming the list parameter at fault.
+  DirectoryResult<Listing<MemberPtr>> list_members(const Actor& actor, const Uuid& organization_id,
+                                                   const ListSpec& spec) const;
+  DirectoryResult<Seen<MemberPtr>> member(const Actor& actor, const Uuid& organization_id,
+                                          const Uuid& member_id) const;
+  DirectoryResult<Listing<SpaceMemberPtr>> list_space_members(const Actor& actor,
+                                                              const SpaceScope& scope,
+                                                              const ListSpec& spec) const;
+  DirectoryResult<Seen<SpaceMemberPtr>> space_member(const Actor& actor, const SpaceScope& scope,
+                                                     const Uuid& space_member_id) const;
+  // The view a caller's `where` must be compiled against for explain_*.
+  DirectoryResult<const View*> member_view(const Actor& actor, const Uuid& organization_id) const;
+  DirectoryResult<const View*> space_member_view(const Actor& actor, const SpaceScope& scope) const;
+  // kBadRequest when `where` was not compiled against the caller's view.
+  DirectoryResult<ListPlan> explain_members(const Actor& actor, const Uuid& organization_id,
+                                            const filter::Predicate& where) const;
+  DirectoryResult<ListPlan> explain_space_members(const Actor& actor, const SpaceScope& scope,
+                                                  const filter::Predicate& where) const;
+
+  // Every membership, unscoped: for export and programs that embed the index.
+  // The server reads through the view-aware reads above.
   const OrganizationMemberStore& members() const;
   std::size_t user_count() const;
   std::size_t organization_count() const;

@@ -633,6 +633,11 @@ std::size_t Directory::user_count() const {
   return state_->users.size();
 }
 
+std::size_t Directory::idempotent_answer_count() const {
+  std::shared_lock read(state_->tables);
+  return state_->answers.size();
+}
+
 std::size_t Directory::organization_count() const {
   std::shared_lock read(state_->tables);
   return state_->organizations.size();

@@ -138,7 +138,7 @@ struct Directory::State {
   void put(IdempotencyEntry&& entry) {
     answers[entry.scope] = std::move(entry);
     // Expired answers go now and then, so the table holds about a retention's worth.
-    if (++answers_since_prune < kPruneAnswersEvery) return;
+    if (++answers_since_prune < options.idempotency_prune_every) return;
     answers_since_prune = 0;
     const Timestamp at = detail::now();
     std::erase_if(answers, [&](const auto& item) { return !retained(item.second, at); });
@@ -322,7 +322,6 @@ struct Directory::State {
   std::map<Uuid, Organization> organizations;
   std::unordered_map<std::string, std::vector<Uuid>> members_by_email;  // folded
   std::unordered_map<std::string, IdempotencyEntry> answers;            // by scope
-  static constexpr std::size_t kPruneAnswersEvery = 4096;
   std::size_t answers_since_prune = 0;
   std::map<Uuid, Space> spaces;
   std::map<Uuid, Filter> filters;

@@ -84,6 +84,8 @@ void render_data_metrics(const index::Directory& directory, std::string& out) {
   gauge("rollcall_spaces", "Spaces held.", directory.space_count());
   gauge("rollcall_space_members", "Space memberships held.", directory.space_members().size());
   gauge("rollcall_filters", "Saved filters held.", directory.filter_count());
+  gauge("rollcall_idempotent_answers", "Idempotent answers held (expired ones until pruned).",
+        directory.idempotent_answer_count());
   gauge("rollcall_wal_last_sequence", "Last record appended to the write-ahead log.",
         directory.wal_last_sequence());
   gauge("rollcall_wal_durable_sequence", "Last write-ahead log record on disk.",

@@ -4,7 +4,7 @@ import json
 import time
 import unittest
 
-from harness import Client, Server, ServerTestCase, main, members_path
+from harness import Client, Server, ServerTestCase, main, members_path, unique
 
 
 class OpsTest(ServerTestCase):
@@ -43,11 +43,17 @@ class OpsTest(ServerTestCase):
             values = dict(line.rsplit(" ", 1) for line in body.splitlines()
                           if line and not line.startswith("#"))
             return {name: float(values[name]) for name in
-                    ("rollcall_spaces", "rollcall_space_members", "rollcall_filters")}
+                    ("rollcall_spaces", "rollcall_space_members", "rollcall_filters",
+                     "rollcall_idempotent_answers")}
         before = gauges()
         o = self.api.space_with_roles()  # one space, three space memberships
         self.api.new_filter(o.id, o.owner.token, "Role = 'OWNER'")
+        created = self.request("POST", "/organization", o.owner.token, {"DisplayName": "Keyed"},
+                               headers={"Idempotency-Key": unique("gauge")})
+        self.assertStatus(created, 201)
         after = gauges()
+        self.assertEqual(after["rollcall_idempotent_answers"] -
+                         before["rollcall_idempotent_answers"], 1)
         self.assertEqual(after["rollcall_spaces"] - before["rollcall_spaces"], 1)
         self.assertEqual(after["rollcall_space_members"] - before["rollcall_space_members"], 3)
         self.assertEqual(after["rollcall_filters"] - before["rollcall_filters"], 1)

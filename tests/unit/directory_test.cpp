@@ -184,6 +184,41 @@ TEST_F(DirectoryTest, IdempotentInvitesAnswerTheFirstAnswer) {
             StoreErrorCode::kRuleViolation);
 }
 
+// Idempotent invites of i@example.com for i in [first, last), each with its own key.
+void invite_idempotently(Directory& directory, const Organization& org, int first, int last) {
+  for (int i = first; i < last; ++i) {
+    std::string email = std::to_string(i);
+    email.append("@example.com");
+    IdempotentCreate<OrganizationMember> request{email, {}, [](const OrganizationMember&) {
+                                                   return StoredAnswer{201, "{}"};
+                                                 }};
+    ASSERT_TRUE(directory.invite(Actor::admin(), org.organization_id, {email, {}}, &request));
+  }
+}
+
+TEST_F(DirectoryTest, ExpiredAnswersArePrunedAtTheNthNewAnswer) {
+  DirectoryOptions options;
+  options.idempotency_retention = std::chrono::seconds(0);  // every answer has expired
+  options.idempotency_prune_every = 3;
+  reopen(options);
+  const CreatedUser ada = user("ada");
+  const Organization org = organization(ada.user);
+  invite_idempotently(*directory_, org, 0, 2);
+  EXPECT_EQ(directory_->idempotent_answer_count(), 2U);  // below the bound: kept
+  invite_idempotently(*directory_, org, 2, 3);
+  EXPECT_EQ(directory_->idempotent_answer_count(), 0U);  // the third prunes them all
+}
+
+TEST_F(DirectoryTest, PruningKeepsAnswersWithinTheRetention) {
+  DirectoryOptions options;
+  options.idempotency_prune_every = 1;
+  reopen(options);
+  const CreatedUser ada = user("ada");
+  const Organization org = organization(ada.user);
+  invite_idempotently(*directory_, org, 0, 3);
+  EXPECT_EQ(directory_->idempotent_answer_count(), 3U);
+}
+
 TEST_F(DirectoryTest, AReplayIsRefusedToACallerWhoLostTheRight) {
   const CreatedUser ada = user("ada");
   const Organization org = organization(ada.user);

@@ -54,6 +54,9 @@ struct DirectoryOptions {
   // A background snapshot starts after this many logged writes (0: never).
   std::uint64_t snapshot_every_writes = 100000;
   std::chrono::seconds idempotency_retention{24 * 3600};
+  // Expired idempotent answers are dropped after this many new answers (0 is
+  // taken as 1) and at each snapshot; until then they only take memory.
+  std::size_t idempotency_prune_every = 4096;
   PageWalkOptions page_walks;  // how far back a walk through list pages may resume
 };
 
@@ -349,6 +352,7 @@ class Directory {
   std::size_t organization_count() const;
   std::size_t space_count() const;
   std::size_t filter_count() const;
+  std::size_t idempotent_answer_count() const;  // expired ones included until pruned
   std::uint64_t wal_last_sequence() const;
   std::uint64_t wal_durable_sequence() const;
   std::optional<persist::SnapshotInfo> last_snapshot() const;

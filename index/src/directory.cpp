@@ -111,9 +111,13 @@ Timestamp now() {
 
 }  // namespace detail
 
-std::string random_secret(std::string_view prefix) {
-  std::array<unsigned char, 32> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) return "";
+bool system_random(std::uint8_t* bytes, std::size_t size) {
+  return RAND_bytes(bytes, static_cast<int>(size)) == 1;
+}
+
+std::string random_secret(std::string_view prefix, RandomSource random) {
+  std::array<std::uint8_t, 32> bytes{};
+  if (!random(bytes.data(), bytes.size())) return "";
   static constexpr char kHex[] = "0123456789abcdef";
   std::string token(prefix);
   for (unsigned char byte : bytes) {
@@ -242,7 +246,7 @@ DirectoryResult<Created<CreatedUser>> Directory::create_user(
   user.external_id = std::move(input.external_id);
   user.profile_picture_url = std::move(input.profile_picture_url);
   user.created_at = user.updated_at = now();
-  created.token = random_secret(kUserTokenPrefix);
+  created.token = random_secret(kUserTokenPrefix, state_->options.random);
   if (created.token.empty()) return no_randomness();
   std::vector<Mutation> mutations;
   mutations.push_back(Mutation::put(user));
@@ -257,7 +261,7 @@ DirectoryResult<Created<std::string>> Directory::issue_token(
   std::unique_lock guard(state_->writer);
   if (!find_user(user_id)) return not_found("User", user_id);
   if (auto repeat = state_->replay<std::string>(idempotent)) return *repeat;
-  std::string token = random_secret(kUserTokenPrefix);
+  std::string token = random_secret(kUserTokenPrefix, state_->options.random);
   if (token.empty()) return no_randomness();
   std::vector<Mutation> mutations;
   mutations.push_back(Mutation::put(AccessToken{sha256(token), user_id, now()}));

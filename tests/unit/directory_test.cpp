@@ -184,6 +184,32 @@ TEST_F(DirectoryTest, IdempotentInvitesAnswerTheFirstAnswer) {
             StoreErrorCode::kRuleViolation);
 }
 
+bool no_random_bytes(std::uint8_t* /*bytes*/, std::size_t /*size*/) { return false; }
+
+TEST(RandomSecretTest, Is64HexDigitsAfterThePrefixOrEmptyWithoutRandomBytes) {
+  const std::string secret = random_secret("k-");
+  ASSERT_EQ(secret.size(), 2U + 64U);
+  EXPECT_EQ(secret.substr(0, 2), "k-");
+  EXPECT_EQ(secret.find_first_not_of("0123456789abcdef", 2), std::string::npos);
+  EXPECT_NE(random_secret("k-"), secret);
+  EXPECT_EQ(random_secret("k-", &no_random_bytes), "");
+}
+
+TEST_F(DirectoryTest, WithoutRandomBytesNoTokenIsMadeAndNothingChanges) {
+  const CreatedUser ada = user("ada");
+  DirectoryOptions options;
+  options.random = &no_random_bytes;
+  reopen(options);
+  auto refused = directory_->create_user({"bob", "bob@example.com", "Bob", "", "", ""});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, StoreErrorCode::kUnavailable);
+  EXPECT_EQ(directory_->user_count(), 1U);
+  auto no_token = directory_->issue_token(ada.user.user_id);
+  ASSERT_FALSE(no_token);
+  EXPECT_EQ(no_token.error().code, StoreErrorCode::kUnavailable);
+  EXPECT_TRUE(directory_->authenticate(ada.token));  // the old token still works
+}
+
 // Idempotent invites of i@example.com for i in [first, last), each with its own key.
 void invite_idempotently(Directory& directory, const Organization& org, int first, int last) {
   for (int i = first; i < last; ++i) {

@@ -47,6 +47,11 @@ struct Actor {
 // The caller's standing in an organization.
 enum class Standing : std::uint8_t { kNone, kMember, kAdmin, kOwner, kServerAdmin };
 
+// Fills `bytes` with cryptographically secure random bytes; false when it
+// cannot. The default is OpenSSL's RAND_bytes.
+using RandomSource = bool (*)(std::uint8_t* bytes, std::size_t size);
+bool system_random(std::uint8_t* bytes, std::size_t size);
+
 struct DirectoryOptions {
   std::string token_key;  // page tokens; see OrganizationMemberStore
   persist::WalOptions wal;
@@ -57,7 +62,8 @@ struct DirectoryOptions {
   // Expired idempotent answers are dropped after this many new answers (0 is
   // taken as 1) and at each snapshot; until then they only take memory.
   std::size_t idempotency_prune_every = 4096;
-  PageWalkOptions page_walks;  // how far back a walk through list pages may resume
+  PageWalkOptions page_walks;            // how far back a walk through list pages may resume
+  RandomSource random = &system_random;  // API tokens; a failure refuses the token (503)
 };
 
 struct NewUser {
@@ -374,8 +380,8 @@ class Directory {
 };
 
 // 256 random bits as 64 hex digits after `prefix` (tokens, keys); empty when
-// the system has no random bytes to give.
-std::string random_secret(std::string_view prefix);
+// `random` has no random bytes to give.
+std::string random_secret(std::string_view prefix, RandomSource random = &system_random);
 
 // ASCII case folding for emails (the domain is ASCII; local parts compare
 // case-insensitively in practice).

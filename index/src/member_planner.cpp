@@ -227,7 +227,8 @@ class Planner {
     return path;
   }
 
-  AccessPath username_range(const std::string& low, const std::string& high, bool prefix) {
+  AccessPath username_range(const std::string& low, const std::optional<std::string>& high,
+                            bool prefix) {
     AccessPath path;
     path.kind = Kind::kUsernameRange;
     path.low = low;
@@ -236,10 +237,10 @@ class Planner {
     path.exact = true;
     const auto& index = members_.get<ByOrgUsername>();
     const auto begin = index.lower_bound(boost::make_tuple(org_, std::string_view(low)));
-    if (!prefix) {
+    if (!prefix && high) {
       path.estimate = count_between(
-          index, begin, index.upper_bound(boost::make_tuple(org_, std::string_view(high))));
-    } else if (auto next = prefix_successor(low)) {
+          index, begin, index.upper_bound(boost::make_tuple(org_, std::string_view(*high))));
+    } else if (auto next = prefix ? prefix_successor(low) : std::nullopt) {
       path.estimate = count_between(
           index, begin, index.lower_bound(boost::make_tuple(org_, std::string_view(*next))));
     } else {
@@ -252,7 +253,7 @@ class Planner {
     const auto& text = std::get<std::string>(c.rhs.literal);
     switch (c.op) {
       case CompareOp::kGe:
-        return username_range(text, "\xFF\xFF\xFF\xFF", false);
+        return username_range(text, std::nullopt, false);
       case CompareOp::kLt: {
         AccessPath path = username_range(std::string(), text, false);
         path.exact = false;  // the range includes `text` itself; the residual drops it

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,10 @@ struct AccessPath {
   std::string role;
   const Postings* postings = nullptr;
   std::string postings_name;
-  std::string low;  // kUsernameRange: [low, high] (prefix: high empty, prefix = low)
-  std::string high;
+  // kUsernameRange: [low, high], no upper bound without high; prefix: names
+  // that start with low.
+  std::string low;
+  std::optional<std::string> high;
   bool prefix = false;
   Timestamp from{INT64_MIN};
   Timestamp to{INT64_MAX};  // inclusive bounds

@@ -184,7 +184,7 @@ class Executor {
     const auto end = index.upper_bound(boost::make_tuple(org_));
     for (; it != end; ++it) {
       const std::string_view name = (*it)->username;
-      if (path.prefix ? !name.starts_with(path.low) : name > path.high) return;
+      if (path.prefix ? !name.starts_with(path.low) : path.high && name > *path.high) return;
       if (!visit(*it)) return;
     }
   }

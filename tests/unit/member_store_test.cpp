@@ -432,6 +432,7 @@ class MemberStorePlanTest : public MemberStoreTest {
         if (n % 20 == 3) m.role_ids = {role_id_};
         if (n % 20 == 5) m.labels = {{"team", "x"}};
         if (n % 20 == 7) m.username = "ab" + m.username;
+        if (n == 9) m.username.insert(0, "\xFF\xFF\xFF\xFF\xFF");  // bytes above any UTF-8
       });
     }
   }
@@ -450,6 +451,7 @@ TEST_F(MemberStorePlanTest, ExplainNamesTheIndexUsed) {
       {"Labels.team = 'x'", "inverted index Labels.team = 'x'"},
       {"Labels ? 'team'", "inverted index Labels ? 'team'"},
       {"Username LIKE 'ab%'", "index (OrganizationID, Username, ID) prefix 'ab'"},
+      {"Username >= 'zz'", "index (OrganizationID, Username, ID) range"},
       {"CreatedAt >= '2025-01-01T00:00:38Z'", "range (OrganizationID, CreatedAt, ID)"},
       {"Role = 'OWNER' OR Labels.team = 'x'", "union of (index (OrganizationID, Role"},
       {"DisplayName ILIKE '%x%'", "scan (OrganizationID, CreatedAt, ID)"},
@@ -484,7 +486,7 @@ TEST_F(MemberStorePlanTest, IndexedPlansAnswerLikeTheReference) {
   for (const std::string& text : std::vector<std::string>{
            "Role = 'OWNER'", "RoleIDs ? '" + role_id_.to_string() + "'", "Labels.team = 'x'",
            "Username LIKE 'ab%'", "CreatedAt >= '2025-01-01T00:00:38Z'",
-           "Role = 'OWNER' OR Labels.team = 'x'", "DisplayName ILIKE '%1%'"}) {
+           "Role = 'OWNER' OR Labels.team = 'x'", "DisplayName ILIKE '%1%'", "Username >= 'zz'"}) {
     for (const bool descending : {false, true}) {
       const std::vector<SortKey> order = {{"CreatedAt", descending}};
       const Walk walk = walk_pages(store_, request_for(org_a_, text, order, 1));

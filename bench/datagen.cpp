@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "splitmix64.hpp"
+
 namespace rollcall::bench {
 namespace {
 
@@ -11,22 +13,11 @@ using filter::Timestamp;
 using filter::Uuid;
 using index::OrganizationMember;
 
-// splitmix64: fully specified, so unlike std::*_distribution it gives the same
-// values with every standard library. Values are derived from it with integer
-// arithmetic only.
-class Rng {
+// Values of the generator's distributions, from SplitMix64.
+class Rng : public SplitMix64 {
  public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
+  using SplitMix64::SplitMix64;
 
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform enough in [0, bound) for bounds far below 2^64.
-  std::uint64_t below(std::uint64_t bound) { return next() % bound; }
-  bool percent(unsigned chance) { return below(100) < chance; }
   // Index k in [0, n) with weight 1/(k+1), n <= 16 (720720 = lcm(1..16)).
   std::size_t zipf(std::size_t n) {
     std::uint64_t total = 0;
@@ -56,9 +47,6 @@ class Rng {
     id.bytes[8] = (id.bytes[8] & 0x3F) | 0x80;  // RFC 4122 variant
     return id;
   }
-
- private:
-  std::uint64_t state_;
 };
 
 // Separate streams for the shared tables and for each record (record i uses

@@ -19,6 +19,7 @@
 #include "rollcall/filter.hpp"
 #include "rollcall/index/member_store.hpp"
 #include "rollcall/index/schemas.hpp"
+#include "splitmix64.hpp"
 
 namespace rollcall::member_test {
 
@@ -194,27 +195,17 @@ inline std::vector<Uuid> ids_of(const std::vector<const OrganizationMember*>& me
   return ids;
 }
 
-// SplitMix64: deterministic on every platform, unlike std distributions.
-class Prng {
+// Random test data, deterministic on every platform.
+class Prng : public SplitMix64 {
  public:
-  explicit Prng(std::uint64_t seed) : state_(seed) {}
+  using SplitMix64::SplitMix64;
 
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform enough in [0, n) for test data (n > 0).
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-  bool chance(int percent) { return below(100) < static_cast<std::size_t>(percent); }
+  std::size_t below(std::size_t n) { return static_cast<std::size_t>(SplitMix64::below(n)); }
+  bool chance(int percent) { return SplitMix64::percent(static_cast<unsigned>(percent)); }
   template <class T>
   const T& pick(const std::vector<T>& from) {
     return from[below(from.size())];
   }
-
- private:
-  std::uint64_t state_;
 };
 
 // The reference ordering: per key NULLs last ascending and first descending,

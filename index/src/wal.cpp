@@ -299,6 +299,7 @@ struct Wal::State {
   Status write_synced(std::uint64_t first, std::string_view records);
   void finish_batch(const Batch& taken);
   void fail(Status status);
+  std::condition_variable& batch_cv_of(std::uint64_t sequence);
   Result<std::uint64_t> append(std::string_view payload);
   Status wait_durable(std::uint64_t sequence);
   Result<std::uint64_t> rotate();
@@ -312,8 +313,14 @@ struct Wal::State {
   const WalRecovery recovery;
 
   mutable std::mutex mu;
-  std::condition_variable work_cv;     // the flusher: work arrived or stop
-  std::condition_variable durable_cv;  // waiters: durable advanced or failure
+  std::condition_variable work_cv;  // the flusher: work arrived or stop
+  // Each waiter sleeps on the condition variable of the batch holding its
+  // record: the one being written (records up to `flushing`) or the next. The
+  // two swap roles when the flusher takes a batch, so a sync wakes only the
+  // writers it made durable; a failure wakes both.
+  std::condition_variable batch_cv[2];
+  int writing_cv = 0;  // batch_cv[writing_cv]: the batch being written
+  std::uint64_t flushing = 0;
   std::condition_variable space_cv;    // appenders held back by max_pending_bytes
   std::condition_variable rotated_cv;  // rotate() and wait_rotated(): a rotation finished
   std::string pending;
@@ -427,6 +434,8 @@ void Wal::State::run_flusher() {
 
 Batch Wal::State::take_batch() {
   batch.swap(pending);
+  flushing = next_sequence - 1;
+  writing_cv = 1 - writing_cv;
   return {durable + 1, next_sequence - 1, std::exchange(rotation, std::nullopt)};
 }
 
@@ -434,12 +443,12 @@ void Wal::State::finish_batch(const Batch& taken) {
   durable = taken.last;
   rotated_to = active_first;
   if (taken.rotation) rotated_cv.notify_all();
-  durable_cv.notify_all();
+  batch_cv[writing_cv].notify_all();
 }
 
 void Wal::State::fail(Status status) {
   failure = std::move(status);
-  durable_cv.notify_all();
+  for (auto& cv : batch_cv) cv.notify_all();
   space_cv.notify_all();
   rotated_cv.notify_all();
 }
@@ -467,8 +476,12 @@ Status Wal::State::wait_durable(std::uint64_t sequence) {
   if (sequence >= next_sequence) {
     return Status::error("WAL record " + std::to_string(sequence) + " was never appended");
   }
-  durable_cv.wait(lock, [&] { return durable >= sequence || !failure.ok(); });
+  while (durable < sequence && failure.ok()) batch_cv_of(sequence).wait(lock);
   return durable >= sequence ? Status() : failure;
+}
+
+std::condition_variable& Wal::State::batch_cv_of(std::uint64_t sequence) {
+  return batch_cv[sequence <= flushing ? writing_cv : 1 - writing_cv];
 }
 
 Result<std::uint64_t> Wal::State::rotate() {

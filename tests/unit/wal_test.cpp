@@ -2,8 +2,15 @@
 // and corrupt records; the data directory lock.
 #include "rollcall/index/wal.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -301,6 +308,58 @@ TEST(Wal, RotationsAmongConcurrentAppendersLoseNothing) {
   Wal wal = open_wal(dir.path(), &replayed);
   EXPECT_FALSE(wal.recovery().damage);
   expect_each_once(replayed, kRecords);
+}
+
+// Waits up to 10 s for `count` threads to say they woke; aborts rather than
+// hang joining threads that never will.
+void expect_woken_or_abort(const std::atomic<int>& woken, int count) {
+  for (int i = 0; i < 1000 && woken < count; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (woken < count) {
+    std::fprintf(stderr, "%d of %d waiters never woke\n", count - woken.load(), count);
+    std::abort();
+  }
+}
+
+// A failed write wakes every waiter with the error, in the batch being written
+// and in the next. With a tiny segment_bytes each batch starts a segment; the
+// flusher blocks opening the FIFO put where segment 2 is made, holding a batch
+// with record 2, while the test queues more records and their waiters go to
+// sleep; the FIFO then fails the write or the sync.
+TEST(Wal, FailedWriteWakesEveryWaiterWithTheError) {
+  TempDir dir;
+  const auto previous_sigpipe = std::signal(SIGPIPE, SIG_IGN);
+  const std::string fifo = dir.file("wal-00000000000000000002.log.tmp");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  constexpr int kRecords = 9;
+  Wal wal = open_wal(dir.path(), nullptr, 0, {.segment_bytes = 1});
+  ASSERT_TRUE(wal.append_durable(payload(1)).ok());
+  ASSERT_TRUE(wal.append(payload(2)).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the flusher blocks
+  for (int i = 3; i <= kRecords; ++i) ASSERT_TRUE(wal.append(payload(i)).ok());
+
+  std::vector<Status> statuses(kRecords - 1);
+  std::atomic<int> woken{0};
+  std::vector<std::thread> waiters;
+  for (int i = 2; i <= kRecords; ++i) {
+    waiters.emplace_back([&, i] {
+      statuses[i - 2] = wal.wait_durable(i);
+      ++woken;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the waiters sleep
+  ::close(::open(fifo.c_str(), O_RDONLY));                      // lets the flusher on
+  expect_woken_or_abort(woken, kRecords - 1);
+  for (auto& waiter : waiters) waiter.join();
+  std::signal(SIGPIPE, previous_sigpipe);
+
+  for (const Status& status : statuses) {
+    EXPECT_FALSE(status.ok());
+    EXPECT_NE(status.message().find(fifo), std::string::npos) << status.message();
+  }
+  EXPECT_FALSE(wal.append("after").ok());
+  EXPECT_EQ(wal.durable_sequence(), 1u);
 }
 
 TEST(Wal, MissingRecordsAreAnErrorNotACut) {

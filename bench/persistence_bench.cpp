@@ -4,13 +4,17 @@
 // target: 20,000/s with many writers), and the time to write and load a
 // snapshot of N OrganizationMember records (default 1,000,000).
 //
-//   persistence_bench [--members N] [--seconds S] [--dir D]
+//   persistence_bench [--members N] [--seconds S] [--dir D] [--writers W,W,...]
 //
 // D (default: a fresh directory under $TMPDIR or /tmp) should be on the disk
-// the server will use; it is removed afterwards.
+// the server will use; it is removed afterwards. W (default 1,8,64,256; each
+// 1..4096) are the writer thread counts. Each line also gives the process's CPU
+// time and context switches per write: on a shared machine they vary less
+// than the rate.
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -34,41 +38,56 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace rollcall;
 
-constexpr int kWriterCounts[] = {1, 8, 64, 256};
+constexpr int kMaxWriters = 4096;
 
 struct Options {
   std::size_t members = 1'000'000;
   double seconds = 2;
   std::string dir;
+  std::vector<int> writers = {1, 8, 64, 256};
 };
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// CPU seconds (user + system) of this process: on a busy machine wall time
-// includes waiting for a CPU.
-double cpu_seconds() {
+struct Usage {
+  double cpu_seconds = 0;       // user + system: wall time includes waiting for a CPU
+  double context_switches = 0;  // voluntary + involuntary
+};
+
+// This process's, all threads included.
+Usage usage() {
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
   const auto seconds = [](const timeval& t) {
     return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
   };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+  return {seconds(usage.ru_utime) + seconds(usage.ru_stime),
+          static_cast<double>(usage.ru_nvcsw + usage.ru_nivcsw)};
 }
+
+double cpu_seconds() { return usage().cpu_seconds; }
+
+struct Rate {
+  double per_second = 0;
+  double cpu_us_per_write = 0;
+  double switches_per_write = 0;
+};
 
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "persistence_bench: %s\n", what.c_str());
   std::exit(1);
 }
 
-// Runs `write(thread, n)` from `threads` threads for `seconds`; writes per second.
-double run_writers(int threads, double seconds,
-                   const std::function<void(int thread, std::uint64_t n)>& write) {
+// Runs `write(thread, n)` from `threads` threads for `seconds`.
+Rate run_writers(int threads, double seconds,
+                 const std::function<void(int thread, std::uint64_t n)>& write) {
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> writes{0};
   std::vector<std::thread> workers;
   workers.reserve(threads);
+  const Usage before = usage();
   const auto start = Clock::now();
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
@@ -80,12 +99,20 @@ double run_writers(int threads, double seconds,
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   stop = true;
   for (auto& worker : workers) worker.join();
-  return static_cast<double>(writes) / seconds_since(start);
+  const double elapsed = seconds_since(start);
+  const Usage after = usage();
+  const double count = std::max(1.0, static_cast<double>(writes));
+  return {static_cast<double>(writes) / elapsed,
+          1e6 * (after.cpu_seconds - before.cpu_seconds) / count,
+          (after.context_switches - before.context_switches) / count};
 }
 
-void print_rate(const char* what, int threads, double per_second) {
-  std::printf("%-9s %3d writer%s %9.0f durable writes/s  (%.0f us per write per writer)\n", what,
-              threads, threads == 1 ? " " : "s", per_second, 1e6 * threads / per_second);
+void print_rate(const char* what, int threads, const Rate& rate) {
+  std::printf(
+      "%-9s %4d writer%s %9.0f durable writes/s  (%.0f us per write per writer; per write: %.1f "
+      "us CPU, %.2f context switches)\n",
+      what, threads, threads == 1 ? " " : "s", rate.per_second, 1e6 * threads / rate.per_second,
+      rate.cpu_us_per_write, rate.switches_per_write);
 }
 
 void bench_wal(const std::string& dir, int threads, double seconds, const std::string& payload) {
@@ -157,8 +184,27 @@ void bench_snapshot_load(const std::string& dir) {
               loaded->snapshot->organization_members.size());
 }
 
+// "64,256" -> {64, 256}; each count 1..kMaxWriters.
+std::vector<int> parse_writers(std::string_view list) {
+  std::vector<int> counts;
+  while (!list.empty()) {
+    const std::size_t comma = std::min(list.find(','), list.size());
+    const std::string item(list.substr(0, comma));
+    char* end = nullptr;
+    const long count = std::strtol(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0' || count < 1 || count > kMaxWriters) {
+      die("--writers wants counts 1.." + std::to_string(kMaxWriters) + ", not '" + item + "'");
+    }
+    counts.push_back(static_cast<int>(count));
+    list.remove_prefix(std::min(comma + 1, list.size()));
+  }
+  if (counts.empty()) die("--writers wants at least one count");
+  return counts;
+}
+
 Options parse(int argc, char** argv) {
   Options options;
+  if (argc % 2 == 0) die("every option wants a value");
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string_view flag = argv[i];
     if (flag == "--members") {
@@ -167,6 +213,8 @@ Options parse(int argc, char** argv) {
       options.seconds = std::strtod(argv[i + 1], nullptr);
     } else if (flag == "--dir") {
       options.dir = argv[i + 1];
+    } else if (flag == "--writers") {
+      options.writers = parse_writers(argv[i + 1]);
     } else {
       die("unknown option " + std::string(flag));
     }
@@ -188,10 +236,10 @@ int main(int argc, char** argv) {
   std::string payload;
   persist::encode_upsert(bench::MemberGenerator({}).member(0), payload);
   std::printf("WAL payload: %zu bytes (one encoded OrganizationMember upsert)\n", payload.size());
-  for (int threads : kWriterCounts) {
+  for (int threads : options.writers) {
     bench_wal(options.dir + "/wal", threads, options.seconds, payload);
   }
-  for (int threads : kWriterCounts) {
+  for (int threads : options.writers) {
     bench_directory(options.dir + "/directory", threads, options.seconds);
   }
   const std::string snapshot_dir = options.dir + "/snapshot";

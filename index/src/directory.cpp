@@ -658,6 +658,7 @@ std::optional<persist::SnapshotInfo> Directory::last_snapshot() const {
 Result<persist::SnapshotInfo> Directory::snapshot() {
   std::lock_guard one_at_a_time(state_->snapshot_mutex);
   std::uint64_t sequence = 0;
+  Result<std::uint64_t> next_segment = std::uint64_t{0};
   std::vector<User> users;
   std::vector<Organization> orgs;
   std::vector<AccessToken> tokens;
@@ -670,6 +671,9 @@ Result<persist::SnapshotInfo> Directory::snapshot() {
     std::lock_guard guard(state_->writer);
     std::shared_lock read(state_->tables);
     sequence = state_->wal->last_sequence();
+    // Later records start a new segment, so that once this snapshot is the
+    // oldest kept, every segment before it can be dropped.
+    next_segment = state_->wal->rotate();
     for (const auto& [id, user] : state_->users) users.push_back(user);
     for (const auto& [id, org] : state_->organizations) orgs.push_back(org);
     for (const auto& [hash, token] : state_->tokens) tokens.push_back(token);
@@ -683,11 +687,13 @@ Result<persist::SnapshotInfo> Directory::snapshot() {
     space_members = state_->space_store.all();
     state_->writes_since_snapshot = 0;
   }
+  if (!next_segment) return next_segment.status();
   auto info = persist::write_snapshot(state_->dir, sequence, users, orgs, tokens, answers, members,
                                       spaces, space_members, filters);
   if (!info) return info;
   auto oldest_kept = persist::prune_snapshots(state_->dir, state_->options.keep_snapshots);
   if (!oldest_kept) return oldest_kept.status();
+  if (Status rotated = state_->wal->wait_rotated(*next_segment); !rotated) return rotated;
   if (Status dropped = state_->wal->drop_segments_before(*oldest_kept + 1); !dropped) {
     return dropped;
   }

@@ -39,6 +39,19 @@ struct Frame {
   std::string_view payload;
 };
 
+// A new segment asked for by Wal::rotate().
+struct Rotation {
+  std::uint64_t first = 0;  // its first sequence
+  std::size_t offset = 0;   // where its records begin in the pending bytes
+};
+
+// What the flusher took from the appenders for one write and sync.
+struct Batch {
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;
+  std::optional<Rotation> rotation;
+};
+
 std::string segment_name(std::uint64_t first) {
   return sequence_file_name(kSegmentPrefix, first, kSegmentSuffix);
 }
@@ -136,6 +149,7 @@ class Recovery {
       const bool last = i + 1 == segments.size();
       // Every record of segment i precedes the next segment's first.
       if (!last && segments[i + 1].first <= after_ + 1) continue;
+      if (Status reached = check_no_gap_before(segments[i]); !reached) return reached;
       auto cut = replay_segment(segments[i], last);
       if (!cut) return cut.status();
       if (*cut) return apply_cut(segments, i, **cut);
@@ -166,6 +180,20 @@ class Recovery {
     return std::optional<Cut>();
   }
 
+  // A segment may hold no records (a rotation just made it), so gaps are
+  // checked at segment starts as well as at each record.
+  Status check_no_gap_before(const Segment& segment) const {
+    const std::uint64_t expected = std::max(after_, last_seen_) + 1;
+    if (segment.first <= expected) return {};
+    return Status::error(located(segment.path, 0, missing(expected, segment.first - 1)));
+  }
+
+  static std::string missing(std::uint64_t first, std::uint64_t last) {
+    std::string text = "records ";
+    text.append(std::to_string(first)).append("..").append(std::to_string(last));
+    return text.append(" are in neither the snapshot nor the log");
+  }
+
   // A record with a good checksum in the wrong place is not a torn write:
   // fail rather than guess.
   Status accept(const Frame& frame, const Segment& segment, std::uint64_t offset) {
@@ -179,10 +207,7 @@ class Recovery {
     }
     if (sequence > after_) {
       const std::uint64_t expected = std::max(after_, last_seen_) + 1;
-      if (sequence != expected) {
-        return error("records " + std::to_string(expected) + ".." + std::to_string(sequence - 1) +
-                     " are in neither the snapshot nor the log");
-      }
+      if (sequence != expected) return error(missing(expected, sequence - 1));
       if (Status replayed = replay_(sequence, frame.payload); !replayed) {
         return error("replaying record " + std::to_string(sequence) + ": " + replayed.message());
       }
@@ -269,10 +294,18 @@ struct Wal::State {
   Status open_active(std::vector<Segment> existing);
   Status create_segment(std::uint64_t first);
   void run_flusher();
-  Status flush(std::uint64_t batch_first);
+  Batch take_batch();
+  Status flush(const Batch& taken);
+  Status write_synced(std::uint64_t first, std::string_view records);
+  void finish_batch(const Batch& taken);
+  void fail(Status status);
+  std::condition_variable& batch_cv_of(std::uint64_t sequence);
   Result<std::uint64_t> append(std::string_view payload);
   Status wait_durable(std::uint64_t sequence);
+  Result<std::uint64_t> rotate();
+  Status wait_rotated(std::uint64_t first);
   Status drop_segments_before(std::uint64_t sequence);
+  Status closing() const;
   void stop();
 
   const std::string dir;
@@ -280,17 +313,28 @@ struct Wal::State {
   const WalRecovery recovery;
 
   mutable std::mutex mu;
-  std::condition_variable work_cv;     // the flusher: work arrived or stop
-  std::condition_variable durable_cv;  // waiters: durable advanced or failure
+  std::condition_variable work_cv;  // the flusher: work arrived or stop
+  // Each waiter sleeps on the condition variable of the batch holding its
+  // record: the one being written (records up to `flushing`) or the next. The
+  // two swap roles when the flusher takes a batch, so a sync wakes only the
+  // writers it made durable; a failure wakes both.
+  std::condition_variable batch_cv[2];
+  int writing_cv = 0;  // batch_cv[writing_cv]: the batch being written
+  std::uint64_t flushing = 0;
   std::condition_variable space_cv;    // appenders held back by max_pending_bytes
+  std::condition_variable rotated_cv;  // rotate() and wait_rotated(): a rotation finished
   std::string pending;
   std::uint64_t next_sequence = 1;
   std::uint64_t durable = 0;
+  std::optional<Rotation> rotation;  // asked for, not yet taken by the flusher
+  std::uint64_t boundary = 0;        // first sequence of the newest segment asked for
+  std::uint64_t rotated_to = 0;      // first sequence of the newest segment created
   Status failure;
   bool stopping = false;
 
   // Owned by the flusher thread once it runs.
   File active;
+  std::uint64_t active_first = 0;
   std::uint64_t active_bytes = 0;
   std::string batch;
 
@@ -301,6 +345,7 @@ struct Wal::State {
 };
 
 Status Wal::State::open_active(std::vector<Segment> existing) {
+  boundary = rotated_to = existing.empty() ? next_sequence : existing.back().first;
   if (existing.empty()) return create_segment(next_sequence);
   if (existing.back().first > next_sequence) {
     return Status::error(existing.back().path + " starts after the next sequence " +
@@ -311,12 +356,16 @@ Status Wal::State::open_active(std::vector<Segment> existing) {
   auto size = file->size();
   if (!size) return size.status();
   active = std::move(*file);
+  active_first = existing.back().first;
   active_bytes = *size;
   segments = std::move(existing);
   return {};
 }
 
 Status Wal::State::create_segment(std::uint64_t first) {
+  // Never replace a segment: one a rotation made is empty (and may count as
+  // full under a tiny segment_bytes) when the records for it arrive.
+  if (first == active_first) return {};
   // A segment appears under its name only with its header complete (written
   // aside, then renamed), so a crash never leaves a segment without one.
   const std::string path = join_path(dir, segment_name(first));
@@ -333,44 +382,75 @@ Status Wal::State::create_segment(std::uint64_t first) {
   auto file = File::open(path, O_WRONLY | O_APPEND);
   if (!file) return file.status();
   active = std::move(*file);
+  active_first = first;
   active_bytes = header.size();
   std::lock_guard lock(segments_mu);
   segments.push_back({first, path});
   return {};
 }
 
-Status Wal::State::flush(std::uint64_t batch_first) {
-  if (active_bytes >= options.segment_bytes) {
-    if (Status created = create_segment(batch_first); !created) return created;
+// The records before a rotation reach the disk before the new segment exists,
+// so recovery never finds a segment after a gap.
+Status Wal::State::flush(const Batch& taken) {
+  std::string_view records = batch;
+  std::uint64_t first = taken.first;
+  if (taken.rotation) {
+    const std::size_t before = taken.rotation->offset;
+    if (Status written = write_synced(first, records.substr(0, before)); !written) return written;
+    if (Status created = create_segment(taken.rotation->first); !created) return created;
+    records.remove_prefix(before);
+    first = taken.rotation->first;
   }
-  if (Status written = active.write_all(batch); !written) return written;
-  active_bytes += batch.size();
+  return write_synced(first, records);
+}
+
+// Appends records, the first numbered `first`, to the log and syncs them.
+Status Wal::State::write_synced(std::uint64_t first, std::string_view records) {
+  if (records.empty()) return {};
+  if (active_bytes >= options.segment_bytes) {
+    if (Status created = create_segment(first); !created) return created;
+  }
+  if (Status written = active.write_all(records); !written) return written;
+  active_bytes += records.size();
   return active.sync_data();
 }
 
 void Wal::State::run_flusher() {
   std::unique_lock lock(mu);
   while (true) {
-    work_cv.wait(lock, [this] { return !pending.empty() || stopping; });
-    if (pending.empty()) return;
-    batch.swap(pending);
-    const std::uint64_t first = durable + 1;
-    const std::uint64_t last = next_sequence - 1;
+    work_cv.wait(lock, [this] { return !pending.empty() || rotation || stopping; });
+    if (pending.empty() && !rotation) return;
+    const Batch taken = take_batch();
     lock.unlock();
     space_cv.notify_all();
-    Status flushed = flush(first);
+    Status flushed = flush(taken);
     batch.clear();
     lock.lock();
-    if (!flushed) {
-      // After a failed write or fdatasync the file's state is unknown: stop for good.
-      failure = std::move(flushed);
-      durable_cv.notify_all();
-      space_cv.notify_all();
-      return;
-    }
-    durable = last;
-    durable_cv.notify_all();
+    // After a failed write or fdatasync the file's state is unknown: stop for good.
+    if (!flushed) return fail(std::move(flushed));
+    finish_batch(taken);
   }
+}
+
+Batch Wal::State::take_batch() {
+  batch.swap(pending);
+  flushing = next_sequence - 1;
+  writing_cv = 1 - writing_cv;
+  return {durable + 1, next_sequence - 1, std::exchange(rotation, std::nullopt)};
+}
+
+void Wal::State::finish_batch(const Batch& taken) {
+  durable = taken.last;
+  rotated_to = active_first;
+  if (taken.rotation) rotated_cv.notify_all();
+  batch_cv[writing_cv].notify_all();
+}
+
+void Wal::State::fail(Status status) {
+  failure = std::move(status);
+  for (auto& cv : batch_cv) cv.notify_all();
+  space_cv.notify_all();
+  rotated_cv.notify_all();
 }
 
 Result<std::uint64_t> Wal::State::append(std::string_view payload) {
@@ -382,7 +462,7 @@ Result<std::uint64_t> Wal::State::append(std::string_view payload) {
   space_cv.wait(lock,
                 [this] { return pending.size() < options.max_pending_bytes || !failure.ok(); });
   if (!failure.ok()) return failure;
-  if (stopping) return Status::error("WAL in " + dir + " is closing");
+  if (stopping) return closing();
   const bool was_idle = pending.empty();
   const std::uint64_t sequence = next_sequence++;
   put_record(payload_crc, sequence, payload, pending);
@@ -396,8 +476,35 @@ Status Wal::State::wait_durable(std::uint64_t sequence) {
   if (sequence >= next_sequence) {
     return Status::error("WAL record " + std::to_string(sequence) + " was never appended");
   }
-  durable_cv.wait(lock, [&] { return durable >= sequence || !failure.ok(); });
+  while (durable < sequence && failure.ok()) batch_cv_of(sequence).wait(lock);
   return durable >= sequence ? Status() : failure;
+}
+
+std::condition_variable& Wal::State::batch_cv_of(std::uint64_t sequence) {
+  return batch_cv[sequence <= flushing ? writing_cv : 1 - writing_cv];
+}
+
+Result<std::uint64_t> Wal::State::rotate() {
+  std::unique_lock lock(mu);
+  if (boundary == next_sequence) return boundary;
+  // One rotation at a time: its offset is into the bytes pending now.
+  rotated_cv.wait(lock, [this] { return !rotation || !failure.ok(); });
+  if (!failure.ok()) return failure;
+  if (stopping) return closing();
+  boundary = next_sequence;
+  rotation = Rotation{boundary, pending.size()};
+  lock.unlock();
+  work_cv.notify_one();
+  return boundary;
+}
+
+Status Wal::State::wait_rotated(std::uint64_t first) {
+  std::unique_lock lock(mu);
+  if (first > boundary) {
+    return Status::error("no WAL segment starting at " + std::to_string(first) + " was asked for");
+  }
+  rotated_cv.wait(lock, [&] { return rotated_to >= first || !failure.ok(); });
+  return rotated_to >= first ? Status() : failure;
 }
 
 Status Wal::State::drop_segments_before(std::uint64_t sequence) {
@@ -412,6 +519,12 @@ Status Wal::State::drop_segments_before(std::uint64_t sequence) {
   if (dropped == 0) return status;
   Status synced = sync_dir(dir);
   return status.ok() ? synced : status;
+}
+
+Status Wal::State::closing() const {
+  std::string message = "WAL in ";
+  message.append(dir).append(" is closing");
+  return Status::error(message);
 }
 
 void Wal::State::stop() {
@@ -474,6 +587,10 @@ std::uint64_t Wal::durable_sequence() const {
   std::lock_guard lock(state_->mu);
   return state_->durable;
 }
+
+Result<std::uint64_t> Wal::rotate() { return state_->rotate(); }
+
+Status Wal::wait_rotated(std::uint64_t first) { return state_->wait_rotated(first); }
 
 Status Wal::drop_segments_before(std::uint64_t sequence) {
   return state_->drop_segments_before(sequence);

@@ -253,6 +253,33 @@ TEST_F(DirectoryPersistenceTest, SnapshotsBeyondTheLimitAndTheLogTheyCoverArePru
   EXPECT_EQ(directory_->members().size(), members);
 }
 
+// Each snapshot starts a log segment, so however small the log, it is kept
+// from the older of the two kept snapshots on and no further back.
+TEST_F(DirectoryPersistenceTest, SnapshotsStartALogSegmentAndDropTheOnesBeforeTheOlderKept) {
+  invite_all(1, 5);
+  const persist::SnapshotInfo older = snapshot();
+  ASSERT_EQ(files("wal-").size(), 1U);  // the only snapshot is the oldest kept
+  EXPECT_EQ(first_sequence(files("wal-")[0]), older.sequence + 1);
+  invite_all(6, 10);
+  const persist::SnapshotInfo newer = snapshot();
+  const std::vector<std::string> segments = files("wal-");
+  ASSERT_EQ(segments.size(), 2U);
+  EXPECT_EQ(first_sequence(segments[0]), older.sequence + 1);
+  EXPECT_EQ(first_sequence(segments[1]), newer.sequence + 1);
+  const MemberPtr last = invite(11);
+  const std::size_t members = directory_->members().size();
+
+  ASSERT_TRUE(reopen());
+  EXPECT_TRUE(directory_->recovery().clean()) << directory_->recovery().message();
+  EXPECT_EQ(directory_->members().size(), members);
+  EXPECT_EQ(stored(last), test::json(*last));
+  directory_.reset();
+  std::filesystem::remove(newer.path);
+  ASSERT_TRUE(reopen());  // the older snapshot and the log after it
+  EXPECT_EQ(directory_->recovery().snapshot->sequence, older.sequence);
+  EXPECT_EQ(directory_->members().size(), members);
+}
+
 TEST_F(DirectoryPersistenceTest, LogThatNoLongerReachesBackFailsOpeningInsteadOfGuessing) {
   DirectoryOptions options;
   options.wal.segment_bytes = 2048;

@@ -2,6 +2,16 @@
 // and corrupt records; the data directory lock.
 #include "rollcall/index/wal.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <set>
 #include <string>
 #include <thread>
@@ -67,6 +77,17 @@ void expect_records(const Replayed& replayed, int first, int last) {
     EXPECT_EQ(replayed[i - first].first, static_cast<std::uint64_t>(i));
     EXPECT_EQ(replayed[i - first].second, payload(i));
   }
+}
+
+// Records 1..count in order, from appenders racing with distinct payloads.
+void expect_each_once(const Replayed& replayed, std::size_t count) {
+  ASSERT_EQ(replayed.size(), count);
+  std::set<std::string> payloads;
+  for (std::size_t i = 0; i < replayed.size(); ++i) {
+    EXPECT_EQ(replayed[i].first, i + 1);
+    payloads.insert(replayed[i].second);
+  }
+  EXPECT_EQ(payloads.size(), count);
 }
 
 TEST(Wal, EmptyDirectoryOpensClean) {
@@ -141,13 +162,7 @@ TEST(Wal, ConcurrentAppendersShareFlushesAndLoseNothing) {
   }
   Replayed replayed;
   open_wal(dir.path(), &replayed);
-  ASSERT_EQ(replayed.size(), kRecords);
-  std::set<std::string> payloads;
-  for (std::size_t i = 0; i < replayed.size(); ++i) {
-    EXPECT_EQ(replayed[i].first, i + 1);
-    payloads.insert(replayed[i].second);
-  }
-  EXPECT_EQ(payloads.size(), replayed.size());
+  expect_each_once(replayed, kRecords);
 }
 
 TEST(Wal, AppendWithoutWaitingIsWrittenOnClose) {
@@ -190,6 +205,161 @@ TEST(Wal, DropsSegmentsBeforeASequence) {
   Replayed replayed;
   open_wal(dir.path(), &replayed, 40, small);
   EXPECT_TRUE(replayed.empty());
+}
+
+// The sequence of the first record in a segment file; 0 when it holds none.
+std::uint64_t first_record_in(const std::string& segment) {
+  const std::string bytes = test::read_bytes(segment);
+  if (bytes.size() < kSegmentHeader + kRecordHeader) return 0;
+  std::uint64_t sequence = 0;
+  for (int i = 7; i >= 0; --i) {
+    sequence = (sequence << 8) | static_cast<unsigned char>(bytes[kSegmentHeader + 8 + i]);
+  }
+  return sequence;
+}
+
+TEST(Wal, RotateStartsASegmentAtTheNextSequence) {
+  TempDir dir;
+  {
+    Wal wal = open_wal(dir.path());
+    for (int i = 1; i <= 5; ++i) ASSERT_TRUE(wal.append(payload(i)).ok());
+    const auto first = wal.rotate();
+    ASSERT_TRUE(first.ok()) << first.status().message();
+    EXPECT_EQ(*first, 6u);
+    ASSERT_TRUE(wal.wait_rotated(6).ok());
+    EXPECT_EQ(*wal.rotate(), 6u);  // nothing appended since: no further segment
+    for (int i = 6; i <= 8; ++i) ASSERT_TRUE(wal.append_durable(payload(i)).ok());
+    EXPECT_EQ(
+        files_with_prefix(dir.path(), "wal-"),
+        (std::vector<std::string>{"wal-00000000000000000001.log", "wal-00000000000000000006.log"}));
+    EXPECT_EQ(first_record_in(dir.file("wal-00000000000000000006.log")), 6u);
+    ASSERT_TRUE(wal.drop_segments_before(6).ok());
+    EXPECT_EQ(files_with_prefix(dir.path(), "wal-").size(), 1u);
+    EXPECT_FALSE(wal.wait_rotated(9).ok());  // never asked for
+  }
+  Replayed replayed;
+  Wal wal = open_wal(dir.path(), &replayed, 5);
+  expect_records(replayed, 6, 8);
+  EXPECT_FALSE(wal.recovery().damage);
+}
+
+// What a crash right after a rotation leaves: a newest segment with only its header.
+TEST(Wal, EmptyNewestSegmentAfterARotationReopensClean) {
+  TempDir dir;
+  const std::string crashed = dir.file("crashed");
+  {
+    Wal wal = open_wal(dir.file("live"));
+    for (int i = 1; i <= 5; ++i) ASSERT_TRUE(wal.append(payload(i)).ok());
+    ASSERT_TRUE(wal.wait_rotated(*wal.rotate()).ok());
+    std::filesystem::copy(dir.file("live"), crashed);
+  }
+  EXPECT_EQ(test::file_size(crashed + "/wal-00000000000000000006.log"), kSegmentHeader);
+  Replayed replayed;
+  {
+    Wal wal = open_wal(crashed, &replayed);
+    expect_records(replayed, 1, 5);
+    EXPECT_FALSE(wal.recovery().damage) << wal.recovery().damage->message();
+    EXPECT_EQ(*wal.append_durable(payload(6)), 6u);
+  }
+  replayed.clear();
+  Wal reopened = open_wal(crashed, &replayed);
+  expect_records(replayed, 1, 6);
+  EXPECT_FALSE(reopened.recovery().damage);
+  EXPECT_EQ(files_with_prefix(crashed, "wal-").size(), 2u);
+}
+
+TEST(Wal, RotationsAmongConcurrentAppendersLoseNothing) {
+  TempDir dir;
+  constexpr int kThreads = 16;
+  constexpr int kPerThread = 150;
+  constexpr std::size_t kRecords = std::size_t{kThreads} * kPerThread;
+  {
+    Wal wal = open_wal(dir.path());
+    std::atomic<int> writing{kThreads};
+    std::vector<std::thread> threads;
+    threads.reserve(kThreads);
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&wal, &writing, t] {
+        for (int i = 0; i < kPerThread; ++i) {
+          EXPECT_TRUE(wal.append_durable(payload(t * kPerThread + i)).ok());
+        }
+        --writing;
+      });
+    }
+    while (writing > 0) {
+      const auto first = wal.rotate();
+      if (!first.ok() || !wal.wait_rotated(*first).ok()) {
+        ADD_FAILURE() << "rotation failed";
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    for (auto& thread : threads) thread.join();
+  }
+  const auto segments = files_with_prefix(dir.path(), "wal-");
+  EXPECT_GT(segments.size(), 2u);
+  for (const std::string& name : segments) {
+    const std::uint64_t first = first_record_in(dir.file(name));
+    if (first != 0) {
+      EXPECT_EQ(first, std::stoull(name.substr(4, 20))) << name;
+    }
+  }
+  Replayed replayed;
+  Wal wal = open_wal(dir.path(), &replayed);
+  EXPECT_FALSE(wal.recovery().damage);
+  expect_each_once(replayed, kRecords);
+}
+
+// Waits up to 10 s for `count` threads to say they woke; aborts rather than
+// hang joining threads that never will.
+void expect_woken_or_abort(const std::atomic<int>& woken, int count) {
+  for (int i = 0; i < 1000 && woken < count; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (woken < count) {
+    std::fprintf(stderr, "%d of %d waiters never woke\n", count - woken.load(), count);
+    std::abort();
+  }
+}
+
+// A failed write wakes every waiter with the error, in the batch being written
+// and in the next. With a tiny segment_bytes each batch starts a segment; the
+// flusher blocks opening the FIFO put where segment 2 is made, holding a batch
+// with record 2, while the test queues more records and their waiters go to
+// sleep; the FIFO then fails the write or the sync.
+TEST(Wal, FailedWriteWakesEveryWaiterWithTheError) {
+  TempDir dir;
+  const auto previous_sigpipe = std::signal(SIGPIPE, SIG_IGN);
+  const std::string fifo = dir.file("wal-00000000000000000002.log.tmp");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  constexpr int kRecords = 9;
+  Wal wal = open_wal(dir.path(), nullptr, 0, {.segment_bytes = 1});
+  ASSERT_TRUE(wal.append_durable(payload(1)).ok());
+  ASSERT_TRUE(wal.append(payload(2)).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the flusher blocks
+  for (int i = 3; i <= kRecords; ++i) ASSERT_TRUE(wal.append(payload(i)).ok());
+
+  std::vector<Status> statuses(kRecords - 1);
+  std::atomic<int> woken{0};
+  std::vector<std::thread> waiters;
+  for (int i = 2; i <= kRecords; ++i) {
+    waiters.emplace_back([&, i] {
+      statuses[i - 2] = wal.wait_durable(i);
+      ++woken;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the waiters sleep
+  ::close(::open(fifo.c_str(), O_RDONLY));                      // lets the flusher on
+  expect_woken_or_abort(woken, kRecords - 1);
+  for (auto& waiter : waiters) waiter.join();
+  std::signal(SIGPIPE, previous_sigpipe);
+
+  for (const Status& status : statuses) {
+    EXPECT_FALSE(status.ok());
+    EXPECT_NE(status.message().find(fifo), std::string::npos) << status.message();
+  }
+  EXPECT_FALSE(wal.append("after").ok());
+  EXPECT_EQ(wal.durable_sequence(), 1u);
 }
 
 TEST(Wal, MissingRecordsAreAnErrorNotACut) {

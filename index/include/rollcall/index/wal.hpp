@@ -84,6 +84,16 @@ class Wal {
   std::uint64_t last_sequence() const;  // the last appended
   std::uint64_t durable_sequence() const;
 
+  // Ends the active segment after the records appended so far: later ones go
+  // to a new segment wal-<returned sequence>.log, which the flusher creates
+  // once those before it are on disk. Cheap: call it under the lock that
+  // orders your appends (so the boundary is where you want it), and
+  // wait_rotated() outside it. With nothing appended since the active segment
+  // began, that segment is already the one later records go to.
+  Result<std::uint64_t> rotate();
+  // Blocks until the segment starting at `first` (from rotate()) exists.
+  Status wait_rotated(std::uint64_t first);
+
   // Deletes the segments all of whose records are below `sequence` (never the
   // one being written): call it once a snapshot covering sequence - 1 is durable.
   Status drop_segments_before(std::uint64_t sequence);

@@ -165,9 +165,14 @@ class DirectorySink : public persist::SnapshotSink {
 
 Result<std::unique_ptr<Directory>> Directory::open(const std::string& data_dir,
                                                    const DirectoryOptions& options) {
+  DirectoryOptions chosen = options;
+  if (chosen.token_key.empty()) chosen.token_key = random_secret("", chosen.random);
+  if (chosen.token_key.empty()) {
+    return Status::error("no random bytes to make the page token key; give one in token_key");
+  }
   auto lock = persist::DataDirLock::acquire(data_dir);
   if (!lock) return lock.status();
-  auto state = std::make_unique<State>(data_dir, options, std::move(*lock));
+  auto state = std::make_unique<State>(data_dir, std::move(chosen), std::move(*lock));
   State* raw = state.get();
   DirectorySink sink([raw](Mutation&& mutation) {
     std::vector<Mutation> one;

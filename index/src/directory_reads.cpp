@@ -14,21 +14,18 @@ constexpr std::string_view kMemberEntity = "OrganizationMember";
 constexpr std::string_view kSpaceMemberEntity = "SpaceMember";
 
 // The space memberships a read covers, and the view it reads them through.
-// `refused`: why the caller may not read them (yet a record hidden from them
-// is still 404 first, as if absent).
 struct SpaceReader {
   const View* view = nullptr;
   Uuid organization_id;
   std::optional<Uuid> space_id;
-  std::optional<StoreError> refused;
 
-  bool shows(const SpaceMember& member) const {
-    const bool covered =
-        space_id ? member.space_id == *space_id : member.organization_id == organization_id;
-    return covered && view->shows(member);
+  bool covers(const SpaceMember& member) const {
+    return space_id ? member.space_id == *space_id : member.organization_id == organization_id;
   }
 };
 
+// Whoever may not read these space memberships is refused before any lookup,
+// so that 403 and 404 tell them nothing about the records.
 DirectoryResult<SpaceReader> space_reader(const Directory& directory, const Actor& actor,
                                           const SpaceScope& scope) {
   if (!scope.space_id) {
@@ -38,30 +35,24 @@ DirectoryResult<SpaceReader> space_reader(const Directory& directory, const Acto
     const Uuid& org = *scope.organization_id;
     auto standing = detail::visible_standing(directory, actor, org);
     if (!standing) return standing.error();
-    return SpaceReader{&space_member_view(*standing), org, std::nullopt,
-                       detail::check_manager(directory, actor, org, "read every space's members")};
+    if (!detail::manages_members(*standing)) {
+      return detail::error(StoreErrorCode::kForbidden,
+                           "only an OWNER or ADMIN may read every space's members");
+    }
+    return SpaceReader{&space_member_view(*standing), org, std::nullopt};
   }
   auto access = directory.space_access(actor, *scope.space_id);
   if (!access) return access.error();
   if (scope.organization_id && *scope.organization_id != access->space.organization_id) {
     return not_found("Space", *scope.space_id);
   }
-  SpaceReader reader{&space_member_view(access->organization_standing),
-                     access->space.organization_id, scope.space_id, std::nullopt};
   if (access->standing == SpaceStanding::kOrgMember) {
-    reader.refused = detail::error(
+    return detail::error(
         StoreErrorCode::kForbidden,
         "only the space's members and the organization's OWNER or ADMIN may read its members");
   }
-  return reader;
-}
-
-// A reader the caller may use for lists and plans.
-DirectoryResult<SpaceReader> permitted_reader(const Directory& directory, const Actor& actor,
-                                              const SpaceScope& scope) {
-  auto reader = space_reader(directory, actor, scope);
-  if (reader && reader->refused) return *reader->refused;
-  return reader;
+  return SpaceReader{&space_member_view(access->organization_standing),
+                     access->space.organization_id, scope.space_id};
 }
 
 // The Where of the spec's saved filter, when it names one this list may use.
@@ -110,26 +101,29 @@ std::optional<StoreError> check_compiled_for(const filter::Predicate& where, con
 template <class Store, class StoreRequest, class CountVisible>
 ListPlan plan_of(const Store& store, const StoreRequest& request, const View& view,
                  CountVisible count_visible) {
-  ListPlan plan{store.explain(request), view.scope.has_value(), request.organization_id};
+  ListPlan plan{store.explain(request), view.scope.has_value()};
   if (plan.scoped) {
     plan.explanation.estimated_rows = count_visible();
-    plan.explanation.access_path = std::move(plan.explanation.access_path_alone);
+    // Which path the planner picks, and so what is left as the residual,
+    // depends on counts of records outside the view: neither is shown.
+    plan.explanation.access_path.clear();
+    plan.explanation.residual.clear();
   }
   return plan;
 }
 
 }  // namespace
 
-DirectoryResult<const View*> Directory::member_view(const Actor& actor,
-                                                    const Uuid& organization_id) const {
+DirectoryResult<const View*> Directory::view_of_members(const Actor& actor,
+                                                        const Uuid& organization_id) const {
   auto standing = detail::visible_standing(*this, actor, organization_id);
   if (!standing) return standing.error();
   return &organization_member_view(*standing);
 }
 
-DirectoryResult<const View*> Directory::space_member_view(const Actor& actor,
-                                                          const SpaceScope& scope) const {
-  auto reader = permitted_reader(*this, actor, scope);
+DirectoryResult<const View*> Directory::view_of_space_members(const Actor& actor,
+                                                              const SpaceScope& scope) const {
+  auto reader = space_reader(*this, actor, scope);
   if (!reader) return reader.error();
   return reader->view;
 }
@@ -137,7 +131,7 @@ DirectoryResult<const View*> Directory::space_member_view(const Actor& actor,
 DirectoryResult<Listing<MemberPtr>> Directory::list_members(const Actor& actor,
                                                             const Uuid& organization_id,
                                                             const ListSpec& spec) const {
-  auto view = member_view(actor, organization_id);
+  auto view = view_of_members(actor, organization_id);
   if (!view) return view.error();
   ListRequest request;
   request.organization_id = organization_id;
@@ -158,7 +152,7 @@ DirectoryResult<Seen<MemberPtr>> Directory::member(const Actor& actor, const Uui
 DirectoryResult<Listing<SpaceMemberPtr>> Directory::list_space_members(const Actor& actor,
                                                                        const SpaceScope& scope,
                                                                        const ListSpec& spec) const {
-  auto reader = permitted_reader(*this, actor, scope);
+  auto reader = space_reader(*this, actor, scope);
   if (!reader) return reader.error();
   SpaceMemberListRequest request;
   request.organization_id = reader->organization_id;
@@ -175,15 +169,17 @@ DirectoryResult<Seen<SpaceMemberPtr>> Directory::space_member(const Actor& actor
   auto reader = space_reader(*this, actor, scope);
   if (!reader) return reader.error();
   SpaceMemberPtr found = state_->space_store.find(space_member_id);
-  if (!found || !reader->shows(*found)) return not_found("SpaceMember", space_member_id);
-  if (reader->refused) return *reader->refused;
-  return Seen<SpaceMemberPtr>{std::move(found), reader->view->fields};
+  const bool covered = found && reader->covers(*found);
+  auto shown =
+      detail::shown(std::move(found), covered, *reader->view, "SpaceMember", space_member_id);
+  if (!shown) return shown.error();
+  return Seen<SpaceMemberPtr>{std::move(*shown), reader->view->fields};
 }
 
 DirectoryResult<ListPlan> Directory::explain_members(const Actor& actor,
                                                      const Uuid& organization_id,
                                                      const filter::Predicate& where) const {
-  auto view = member_view(actor, organization_id);
+  auto view = view_of_members(actor, organization_id);
   if (!view) return view.error();
   if (auto bad = check_compiled_for(where, **view)) return *bad;
   ListRequest request;
@@ -196,7 +192,7 @@ DirectoryResult<ListPlan> Directory::explain_members(const Actor& actor,
 DirectoryResult<ListPlan> Directory::explain_space_members(const Actor& actor,
                                                            const SpaceScope& scope,
                                                            const filter::Predicate& where) const {
-  auto reader = permitted_reader(*this, actor, scope);
+  auto reader = space_reader(*this, actor, scope);
   if (!reader) return reader.error();
   if (auto bad = check_compiled_for(where, *reader->view)) return *bad;
   SpaceMemberListRequest request;

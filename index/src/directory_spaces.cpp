@@ -25,6 +25,11 @@ StoreError may_not(std::string_view what) {
   return error(StoreErrorCode::kForbidden, message.append(what));
 }
 
+// A space membership with the fields the caller may see.
+Seen<SpaceMemberPtr> seen_by(const SpaceAccess& access, SpaceMemberPtr member) {
+  return {std::move(member), index::space_member_view(access.organization_standing).fields};
+}
+
 void apply_settings(SpaceMember& member, SpaceMemberSettings settings) {
   std::sort(settings.labels.begin(), settings.labels.end());
   member.admin = settings.admin;
@@ -93,16 +98,16 @@ std::size_t Directory::space_count() const {
   return state_->spaces.size();
 }
 
-DirectoryResult<Created<SpaceMemberPtr>> Directory::add_space_member(
+DirectoryResult<Created<Seen<SpaceMemberPtr>>> Directory::add_space_member(
     const Actor& actor, const Uuid& space_id, SpaceInvitation invitation,
-    const IdempotentCreate<SpaceMember>* idempotent) {
+    const IdempotentCreate<Seen<SpaceMemberPtr>>* idempotent) {
   if (invitation.email.empty()) return error(StoreErrorCode::kBadRequest, "Email is required");
   if (auto bad = detail::check_labels(invitation.settings.labels)) return *bad;
   std::unique_lock guard(state_->writer);
   auto access = space_access(actor, space_id);
   if (!access) return access.error();
   if (!manages_space_members(access->standing)) return may_not("add space members");
-  if (auto repeat = state_->replay<SpaceMemberPtr>(idempotent)) return *repeat;
+  if (auto repeat = state_->replay<Seen<SpaceMemberPtr>>(idempotent)) return *repeat;
   MemberPtr member;
   {
     std::shared_lock read(state_->tables);
@@ -132,49 +137,48 @@ DirectoryResult<Created<SpaceMemberPtr>> Directory::add_space_member(
   apply_settings(added, std::move(invitation.settings));
   added.created_at = added.updated_at = now();
   added.created_by = added.updated_by = actor.user_id;
-  auto written = std::make_shared<const SpaceMember>(added);
+  const Seen<SpaceMemberPtr> written = seen_by(*access, std::make_shared<const SpaceMember>(added));
   std::vector<Mutation> mutations;
   mutations.push_back(Mutation::put(std::move(added)));
-  State::remember(mutations, idempotent, *written);
+  State::remember(mutations, idempotent, written);
   if (auto failed = finish_write(guard, std::move(mutations))) return *failed;
-  return Created<SpaceMemberPtr>(SpaceMemberPtr(written));
+  return Created<Seen<SpaceMemberPtr>>(written);
 }
 
 namespace {
 
-// The space member `id` of the space as the caller may see it, or 404.
+// The space member `id` of the space as the caller may see it, or 404. (An
+// organization member outside the space is refused before any lookup, so that
+// 403 and 404 tell them nothing of its members.)
 DirectoryResult<SpaceMemberPtr> member_of_space(const SpaceMemberStore& store,
                                                 const SpaceAccess& access, const Uuid& id) {
   SpaceMemberPtr member = store.find(id);
-  if (!member || member->space_id != access.space.space_id ||
-      !index::space_member_view(access.organization_standing).shows(*member)) {
-    return not_found("SpaceMember", id);
-  }
-  return member;
+  const bool in_space = member && member->space_id == access.space.space_id;
+  return detail::shown(std::move(member), in_space,
+                       index::space_member_view(access.organization_standing), "SpaceMember", id);
 }
 
 }  // namespace
 
-DirectoryResult<SpaceMemberPtr> Directory::update_space_member(const Actor& actor,
-                                                               const Uuid& space_id,
-                                                               const Uuid& space_member_id,
-                                                               SpaceMemberSettings settings,
-                                                               std::int64_t expected_version) {
+DirectoryResult<Seen<SpaceMemberPtr>> Directory::update_space_member(
+    const Actor& actor, const Uuid& space_id, const Uuid& space_member_id,
+    SpaceMemberSettings settings, std::int64_t expected_version) {
   if (auto bad = detail::check_labels(settings.labels)) return *bad;
   std::unique_lock guard(state_->writer);
   auto access = space_access(actor, space_id);
   if (!access) return access.error();
+  if (access->standing == SpaceStanding::kOrgMember) return may_not("change space members");
   auto current = member_of_space(state_->space_store, *access, space_member_id);
   if (!current) return current.error();
   if (!manages_space_members(access->standing)) return may_not("change space members");
   if (auto stale = detail::check_version(**current, expected_version)) return *stale;
   SpaceMember next = detail::next_version(**current, actor);
   apply_settings(next, std::move(settings));
-  auto written = std::make_shared<const SpaceMember>(next);
+  const Seen<SpaceMemberPtr> written = seen_by(*access, std::make_shared<const SpaceMember>(next));
   std::vector<Mutation> mutations;
   mutations.push_back(Mutation::put(std::move(next)));
   if (auto failed = finish_write(guard, std::move(mutations))) return *failed;
-  return SpaceMemberPtr(written);
+  return written;
 }
 
 DirectoryResult<std::monostate> Directory::remove_space_member(
@@ -183,6 +187,7 @@ DirectoryResult<std::monostate> Directory::remove_space_member(
   std::unique_lock guard(state_->writer);
   auto access = space_access(actor, space_id);
   if (!access) return access.error();
+  if (access->standing == SpaceStanding::kOrgMember) return may_not("remove space members");
   auto current = member_of_space(state_->space_store, *access, space_member_id);
   if (!current) return current.error();
   const bool own = actor.user_id && (*current)->user_id == actor.user_id;

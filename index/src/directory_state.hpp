@@ -38,6 +38,15 @@ DirectoryResult<Standing> visible_standing(const Directory& directory, const Act
 std::optional<StoreError> check_manager(const Directory& directory, const Actor& actor,
                                         const Uuid& org, std::string_view what);
 
+// `record` when it is under the path (`in_scope`) and the caller's view shows
+// it; else 404, as if absent.
+template <class Ptr>
+DirectoryResult<Ptr> shown(Ptr record, bool in_scope, const View& view, std::string_view what,
+                           const Uuid& id) {
+  if (!in_scope || !view.shows(*record)) return not_found(what, id);
+  return record;
+}
+
 // A space membership shows its organization membership's user.
 inline void copy_user_fields(const OrganizationMember& from, SpaceMember& to) {
   to.user_id = from.user_id;
@@ -64,7 +73,7 @@ struct Directory::State {
       : dir(std::move(dir)),
         options(std::move(options)),
         lock(std::move(lock)),
-        token_key(this->options.token_key.empty() ? random_secret("") : this->options.token_key),
+        token_key(this->options.token_key),
         store(token_key, this->options.page_walks),
         space_store(token_key, this->options.page_walks) {}
 
@@ -208,11 +217,9 @@ struct Directory::State {
   DirectoryResult<MemberPtr> visible_member(Standing standing, const Uuid& org,
                                             const Uuid& id) const {
     MemberPtr member = store.find(id);
-    if (!member || member->organization_id != org ||
-        !organization_member_view(standing).shows(*member)) {
-      return detail::not_found("OrganizationMember", id);
-    }
-    return member;
+    const bool in_org = member && member->organization_id == org;
+    return detail::shown(std::move(member), in_org, organization_member_view(standing),
+                         "OrganizationMember", id);
   }
 
   // The caller's standing in a space of an organization where it has `org`.

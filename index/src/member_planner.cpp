@@ -334,7 +334,7 @@ AccessPath plan_access(const filter::Expr& expr, const filter::Schema& schema,
   return planner.plan(expr);
 }
 
-std::string AccessPath::describe(bool with_estimates) const {
+std::string AccessPath::describe() const {
   std::string out;
   switch (kind) {
     case Kind::kScan:
@@ -360,12 +360,12 @@ std::string AccessPath::describe(bool with_estimates) const {
     case Kind::kUnion:
       out = "union of (";
       for (std::size_t i = 0; i < parts.size(); ++i) {
-        out += (i == 0 ? "" : "; ") + parts[i].describe(with_estimates);
+        out += (i == 0 ? "" : "; ") + parts[i].describe();
       }
       out += ")";
       break;
   }
-  if (with_estimates) out.append(", ~").append(std::to_string(estimate)).append(" candidates");
+  out.append(", ~").append(std::to_string(estimate)).append(" candidates");
   return out + (exact ? ", exact" : "");
 }
 

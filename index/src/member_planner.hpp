@@ -47,7 +47,7 @@ struct AccessPath {
            kind == Kind::kPostings;
   }
   // The path in words, with each part's estimated candidates unless told not.
-  std::string describe(bool with_estimates = true) const;
+  std::string describe() const;
 };
 
 // `page_in_created_order`: the rows wanted when results go out in (CreatedAt,

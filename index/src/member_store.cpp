@@ -426,7 +426,7 @@ Explanation OrganizationMemberStore::explain(const ListRequest& request) const {
   const AccessPath path =
       detail::plan_access(request.predicate.expression(), request.predicate.schema(),
                           request.organization_id, state_->members, state_->inverted);
-  return Explanation{path.describe(), path.describe(false), path.estimate,
+  return Explanation{path.describe(), path.estimate,
                      path.exact ? std::string() : request.predicate.normalized()};
 }
 

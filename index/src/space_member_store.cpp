@@ -265,7 +265,6 @@ Explanation SpaceMemberStore::explain(const SpaceMemberListRequest& request) con
   Explanation explanation;
   explanation.access_path =
       request.space_id ? "scan (SpaceID, CreatedAt, ID)" : "scan (OrganizationID, CreatedAt, ID)";
-  explanation.access_path_alone = explanation.access_path;  // it names no count
   explanation.estimated_rows = state_->size_of(request);
   explanation.residual = request.predicate.normalized();
   return explanation;

@@ -486,6 +486,8 @@ std::condition_variable& Wal::State::batch_cv_of(std::uint64_t sequence) {
 
 Result<std::uint64_t> Wal::State::rotate() {
   std::unique_lock lock(mu);
+  if (!failure.ok()) return failure;
+  if (stopping) return closing();
   if (boundary == next_sequence) return boundary;
   // One rotation at a time: its offset is into the bytes pending now.
   rotated_cv.wait(lock, [this] { return !rotation || !failure.ok(); });

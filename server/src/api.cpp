@@ -96,15 +96,6 @@ Outcome<std::optional<std::int64_t>> if_match(const Request& request, bool requi
   return std::optional<std::int64_t>(version);
 }
 
-Outcome<index::SpaceAccess> space_of(const index::Directory& directory, const Caller& caller,
-                                     const index::Uuid& space_id) {
-  auto access = directory.space_access(caller.actor, space_id);
-  if (!access || access->standing == index::SpaceStanding::kNone) {
-    return HttpError{404, "Space " + space_id.to_string() + " not found"};
-  }
-  return std::move(*access);
-}
-
 void add_api_routes(Router& router, ApiContext& context) {
   routes_users(router, context);
   routes_organizations(router, context);

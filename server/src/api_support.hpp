@@ -34,10 +34,6 @@ Handler admin_only(const ApiContext& context, Route route);
 // version) or when absent. 428 when `required` and absent.
 Outcome<std::optional<std::int64_t>> if_match(const Request& request, bool required);
 
-// The space and the caller's access to it: 404 when the caller may not see it.
-Outcome<index::SpaceAccess> space_of(const index::Directory& directory, const Caller& caller,
-                                     const index::Uuid& space_id);
-
 // Binds a route function to the directory: the handler that authenticates,
 // then calls `route(directory, caller, request, response)`.
 template <class Directory, class F>

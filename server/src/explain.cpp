@@ -178,12 +178,12 @@ Outcome<Target> target_of(const index::Directory& directory, const Caller& calle
                   {}};
   }
   if (!space_members) {
-    auto view = directory.member_view(caller.actor, **org);
+    auto view = directory.view_of_members(caller.actor, **org);
     if (!view) return from_store(view.error());
     return Target{*view, *org, {}};
   }
   const index::SpaceScope scope{*space, *org};
-  auto view = directory.space_member_view(caller.actor, scope);
+  auto view = directory.view_of_space_members(caller.actor, scope);
   if (!view) return from_store(view.error());
   return Target{*view, {}, scope};
 }
@@ -222,17 +222,26 @@ index::DirectoryResult<index::ListPlan> plan(const index::Directory& directory,
   return directory.explain_members(caller.actor, *target.organization, where);
 }
 
+// Null when `hidden` (a scoped view's plan), else the text.
+void optional_string(Writer& writer, std::string_view text, bool hidden) {
+  if (hidden) {
+    writer.Null();
+  } else {
+    string(writer, text);
+  }
+}
+
 void write_plan(Writer& writer, const index::ListPlan& plan) {
   const index::Explanation& explanation = plan.explanation;
   writer.StartObject();
   writer.Key("AccessPath");
-  string(writer, explanation.access_path);
+  optional_string(writer, explanation.access_path, plan.scoped);
   writer.Key("EstimatedRows");
   writer.Uint64(explanation.estimated_rows);
   writer.Key("EstimatedRowsAre");
   writer.String(plan.scoped ? "VisibleMatches" : "Candidates");
   writer.Key("Residual");
-  string(writer, explanation.residual);
+  optional_string(writer, explanation.residual, plan.scoped);
   writer.EndObject();
 }
 

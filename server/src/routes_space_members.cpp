@@ -93,23 +93,22 @@ Result read_settings(const JsonBody& body, index::SpaceMemberSettings& settings,
 Result add(Directory& directory, const Caller& caller, const Request& request, Response& response) {
   auto space = uuid_param(request, 0, "Space");
   if (!space) return space.error();
-  auto access = space_of(directory, caller, *space);
-  if (!access) return access.error();
   auto body = JsonBody::parse(request, {"Email", "Admin", "RoleIDs", "Labels"});
   if (!body) return body.error();
   index::SpaceInvitation invitation;
   if (!body->has("Email")) return bad_request("member \"Email\" is required");
   if (auto bad = body->read("Email", invitation.email)) return bad;
   if (auto bad = read_settings(*body, invitation.settings, false)) return bad;
-  const index::FieldMask fields = index::space_member_view(access->organization_standing).fields;
-  const auto key = idempotent_create<index::SpaceMember>(
-      caller, request, [fields](const index::SpaceMember& member) {
-        return index::StoredAnswer{201, space_member_json(member, fields)};
-      });
-  auto added = directory.add_space_member(caller.actor, access->space.space_id,
-                                          std::move(invitation), pointer_to(key));
+  using Seen = index::Seen<index::SpaceMemberPtr>;
+  const auto key = idempotent_create<Seen>(caller, request, [](const Seen& added) {
+    return index::StoredAnswer{201, space_member_json(*added.record, added.fields)};
+  });
+  auto added =
+      directory.add_space_member(caller.actor, *space, std::move(invitation), pointer_to(key));
   if (!added) return from_store(added.error());
-  if (const auto* fresh = fresh_or_replay(*added, response)) render(response, **fresh, fields, 201);
+  if (const auto* fresh = fresh_or_replay(*added, response)) {
+    render(response, *fresh->record, fresh->fields, 201);
+  }
   return std::nullopt;
 }
 
@@ -131,7 +130,7 @@ Result change(Directory& directory, const Caller& caller, const Request& request
       directory.update_space_member(caller.actor, member.space_id, member.space_member_id,
                                     std::move(settings), version->value_or(member.version));
   if (!updated) return from_store(updated.error());
-  render(response, **updated, current->fields);
+  render(response, *updated->record, updated->fields);
   return std::nullopt;
 }
 

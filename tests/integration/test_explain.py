@@ -126,7 +126,9 @@ class ExplainTest(ServerTestCase):
         self.explain(token, entity="OrganizationMember", where="Email = 'x'")  # no data: no plan
         plan = self.explain(token, entity="OrganizationMember", where="Role = 'MEMBER'",
                             organization=self.o.id)["Plan"]
-        self.assertIn("active", plan["Residual"] + plan["AccessPath"])
+        # Which path the planner picks depends on hidden records: not shown.
+        self.assertEqual((plan["AccessPath"], plan["Residual"]), (None, None))
+        self.assertEqual(plan["EstimatedRowsAre"], "VisibleMatches")
 
     def test_space_plans(self):
         plan = self.explain(entity="SpaceMember", where="Admin", space=self.o.space_id)["Plan"]
@@ -161,7 +163,7 @@ class ExplainTest(ServerTestCase):
                                         **{scope: scope_id})["Plan"]
                     self.assertEqual((plan["EstimatedRows"], plan["EstimatedRowsAre"]),
                                      (listed.body["TotalCount"], "VisibleMatches"))
-                    self.assertNotRegex(plan["AccessPath"], r"~\d+ candidates")
+                    self.assertIsNone(plan["AccessPath"])
         hidden = self.explain(self.o.member.token, entity="OrganizationMember",
                               where="Username = ''", organization=self.o.id)["Plan"]
         self.assertEqual(hidden["EstimatedRows"], 0)

@@ -56,10 +56,11 @@ CASES = [
          expect(200, 200, 200, 200, 403, 404, 200)),
     Case("get_active_space_member", get(one("space_member_row")),
          expect(200, 200, 200, 200, 403, 404, 200)),
-    # A record hidden from the caller is absent on every route: 404 before
-    # the 403 of an organization member outside the space.
+    # An organization member outside the space is refused (403) before any
+    # lookup, so its answers tell nothing about which records exist; for the
+    # space's readers a hidden record is absent (404) on every route.
     Case("get_pending_space_member", get(one("pending_space_row")),
-         expect(200, 200, 404, 404, 404, 404, 200)),
+         expect(200, 200, 404, 404, 403, 404, 200)),
     Case("list_organization_space_members", get(lambda o: org_space_members_path(o.id)),
          expect(200, 200, 403, 403, 403, 404, 200)),
     Case("get_organization_space_member", get(org_one), expect(200, 200, 403, 403, 403, 404, 200)),
@@ -74,11 +75,11 @@ CASES = [
     Case("delete_space_member", change_fresh("DELETE", None, True),
          expect(200, 200, 200, 403, 403, 404, 200)),
     Case("patch_pending_space_member", change_fresh("PATCH", {"Labels": {"a": "b"}}),
-         expect(200, 200, 404, 404, 404, 404, 200)),
+         expect(200, 200, 404, 404, 403, 404, 200)),
     Case("put_pending_space_member", change_fresh("PUT", {"Admin": True}),
-         expect(200, 200, 404, 404, 404, 404, 200)),
+         expect(200, 200, 404, 404, 403, 404, 200)),
     Case("delete_pending_space_member", change_fresh("DELETE", None),
-         expect(200, 200, 404, 404, 404, 404, 200)),
+         expect(200, 200, 404, 404, 403, 404, 200)),
 ]
 
 

@@ -26,7 +26,7 @@ class DirectorySpacesTest : public test::DirectoryTest {
   SpaceMemberPtr add(const Actor& actor, const std::string& email, bool admin = false) {
     SpaceInvitation invitation{email, {}};
     invitation.settings.admin = admin;
-    return created(directory_->add_space_member(actor, space_.space_id, invitation));
+    return created(directory_->add_space_member(actor, space_.space_id, invitation)).record;
   }
 
   StoreErrorCode add_fails(const Actor& actor, const std::string& email) {
@@ -147,7 +147,7 @@ TEST_F(DirectorySpacesTest, SpaceAdminsManageTheirSpaceMembersDoNot) {
   auto changed = directory_->update_space_member(as(cy), space_.space_id, added->space_member_id,
                                                  settings, added->version);
   ASSERT_TRUE(changed) << changed.error().message;
-  EXPECT_EQ((*changed)->version, 2);
+  EXPECT_EQ(changed->record->version, 2);
   EXPECT_EQ(directory_
                 ->update_space_member(as(cy), space_.space_id, added->space_member_id, settings,
                                       added->version)
@@ -176,7 +176,8 @@ TEST_F(DirectorySpacesTest, RemovingTheOrganizationMembershipRemovesItsSpaceMemb
   const Space other =
       created(directory_->create_space(as(owner_), org_.organization_id, {"Other", ""}));
   ASSERT_TRUE(
-      created(directory_->add_space_member(as(owner_), other.space_id, {bob.user.email, {}})));
+      created(directory_->add_space_member(as(owner_), other.space_id, {bob.user.email, {}}))
+          .record);
   EXPECT_EQ(directory_->space_members()
                 .find_by_organization_member(in_space->organization_member_id)
                 .size(),

@@ -199,6 +199,7 @@ TEST_F(DirectoryTest, WithoutRandomBytesNoTokenIsMadeAndNothingChanges) {
   const CreatedUser ada = user("ada");
   DirectoryOptions options;
   options.random = &no_random_bytes;
+  options.token_key = "a fixed page token key";
   reopen(options);
   auto refused = directory_->create_user({"bob", "bob@example.com", "Bob", "", "", ""});
   ASSERT_FALSE(refused);
@@ -208,6 +209,15 @@ TEST_F(DirectoryTest, WithoutRandomBytesNoTokenIsMadeAndNothingChanges) {
   ASSERT_FALSE(no_token);
   EXPECT_EQ(no_token.error().code, StoreErrorCode::kUnavailable);
   EXPECT_TRUE(directory_->authenticate(ada.token));  // the old token still works
+}
+
+TEST_F(DirectoryTest, WithoutRandomBytesForThePageTokenKeyOpenFails) {
+  directory_.reset();
+  DirectoryOptions options;
+  options.random = &no_random_bytes;
+  auto opened = Directory::open(dir_.path(), options);
+  ASSERT_FALSE(opened);
+  EXPECT_NE(opened.status().message().find("token_key"), std::string::npos);
 }
 
 // Idempotent invites of i@example.com for i in [first, last), each with its own key.

@@ -124,7 +124,7 @@ TEST_F(DirectoryViewsTest, ExplainRefusesAWhereCompiledForAnotherView) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, StoreErrorCode::kBadRequest);
 
-  auto view = directory_->member_view(as(plain_), org_.organization_id);
+  auto view = directory_->view_of_members(as(plain_), org_.organization_id);
   ASSERT_TRUE(view);
   auto scoped = filter::compile_where("Role = 'MEMBER'", (*view)->schema);
   ASSERT_TRUE(scoped);
@@ -145,7 +145,7 @@ class DirectorySpaceViewsTest : public DirectoryViewsTest {
   }
 
   SpaceMemberPtr add(const std::string& email) {
-    return created(directory_->add_space_member(as(owner_), space_.space_id, {email, {}}));
+    return created(directory_->add_space_member(as(owner_), space_.space_id, {email, {}})).record;
   }
 
   SpaceScope scope() const { return SpaceScope::space(space_.space_id); }
@@ -165,22 +165,50 @@ TEST_F(DirectorySpaceViewsTest, SpaceMemberSeesOnlyActiveOnes) {
   EXPECT_EQ(directory_->list_space_members(as(owner_), scope(), {})->items.size(), 2u);
 }
 
-TEST_F(DirectorySpaceViewsTest, OutsiderIsRefusedButHiddenRecordsAreAbsent) {
+// 403 before any lookup: an outsider cannot tell which memberships exist.
+TEST_F(DirectorySpaceViewsTest, OutsiderIsRefusedWhateverTheRecord) {
+  const Uuid absent = org_.organization_id;
   EXPECT_EQ(directory_->list_space_members(as(outsider_), scope(), {}).error().code,
             StoreErrorCode::kForbidden);
+  for (const Uuid& id : {in_space_->space_member_id, pending_in_space_->space_member_id, absent}) {
+    EXPECT_EQ(directory_->space_member(as(outsider_), scope(), id).error().code,
+              StoreErrorCode::kForbidden);
+    EXPECT_EQ(
+        directory_->update_space_member(as(outsider_), space_.space_id, id, {}, 1).error().code,
+        StoreErrorCode::kForbidden);
+    EXPECT_EQ(directory_->remove_space_member(as(outsider_), space_.space_id, id, std::nullopt)
+                  .error()
+                  .code,
+              StoreErrorCode::kForbidden);
+  }
+}
+
+TEST_F(DirectorySpaceViewsTest, HiddenRecordIsAbsentToTheSpacesReaders) {
+  const Uuid& hidden = pending_in_space_->space_member_id;
+  EXPECT_EQ(directory_->space_member(as(plain_), scope(), hidden).error().code,
+            StoreErrorCode::kNotFound);
   EXPECT_EQ(
-      directory_->space_member(as(outsider_), scope(), in_space_->space_member_id).error().code,
-      StoreErrorCode::kForbidden);
-  EXPECT_EQ(directory_->space_member(as(outsider_), scope(), pending_in_space_->space_member_id)
+      directory_->update_space_member(as(plain_), space_.space_id, hidden, {}, 1).error().code,
+      StoreErrorCode::kNotFound);
+  EXPECT_EQ(directory_->remove_space_member(as(plain_), space_.space_id, hidden, std::nullopt)
                 .error()
                 .code,
             StoreErrorCode::kNotFound);
-  EXPECT_EQ(directory_
-                ->update_space_member(as(plain_), space_.space_id,
-                                      pending_in_space_->space_member_id, {}, 1)
-                .error()
-                .code,
-            StoreErrorCode::kNotFound);
+}
+
+TEST_F(DirectorySpaceViewsTest, WritesAnswerWithTheFieldsTheWriterMaySee) {
+  const CreatedUser dee = member(org_, "dee", "MEMBER");
+  SpaceInvitation as_admin{dee.user.email, {}};
+  as_admin.settings.admin = true;
+  ASSERT_TRUE(directory_->add_space_member(as(owner_), space_.space_id, as_admin));
+  auto added = directory_->add_space_member(as(dee), space_.space_id, {outsider_.user.email, {}});
+  ASSERT_TRUE(added) << added.error().message;
+  const auto& seen = std::get<Seen<SpaceMemberPtr>>(*added);
+  EXPECT_EQ(seen.fields, space_member_view(Standing::kMember).fields);
+  auto updated = directory_->update_space_member(as(owner_), space_.space_id,
+                                                 seen.record->space_member_id, {}, 1);
+  ASSERT_TRUE(updated) << updated.error().message;
+  EXPECT_EQ(updated->fields, kAllFields);
 }
 
 TEST_F(DirectorySpaceViewsTest, OrganizationWideListIsForManagersOnly) {

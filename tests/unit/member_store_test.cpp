@@ -470,16 +470,6 @@ TEST_F(MemberStorePlanTest, ExplainShowsTheResidual) {
       << plan;
 }
 
-TEST_F(MemberStorePlanTest, ThePathAloneNamesNoCounts) {
-  const index::Explanation plan =
-      store_.explain(request_for(org_a_, "Role = 'OWNER' OR Labels.team = 'sre'"));
-  EXPECT_NE(plan.access_path.find(" candidates"), std::string::npos) << plan.access_path;
-  EXPECT_EQ(plan.access_path_alone.find(" candidates"), std::string::npos)
-      << plan.access_path_alone;
-  EXPECT_NE(plan.access_path_alone.find("Role = 'OWNER'"), std::string::npos)
-      << plan.access_path_alone;
-}
-
 TEST_F(MemberStorePlanTest, IndexedPlansAnswerLikeTheReference) {
   std::vector<OrganizationMember> records;
   for (const MemberPtr& m : store_.all()) records.push_back(*m);

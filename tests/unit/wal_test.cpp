@@ -359,6 +359,7 @@ TEST(Wal, FailedWriteWakesEveryWaiterWithTheError) {
     EXPECT_NE(status.message().find(fifo), std::string::npos) << status.message();
   }
   EXPECT_FALSE(wal.append("after").ok());
+  EXPECT_FALSE(wal.rotate().ok());  // no new segment after a failure
   EXPECT_EQ(wal.durable_sequence(), 1u);
 }
 

@@ -59,8 +59,9 @@ struct DirectoryOptions {
   // A background snapshot starts after this many logged writes (0: never).
   std::uint64_t snapshot_every_writes = 100000;
   std::chrono::seconds idempotency_retention{24 * 3600};
-  // Expired idempotent answers are dropped after this many new answers (0 is
-  // taken as 1) and at each snapshot; until then they only take memory.
+  // Expired idempotent answers are dropped from memory after this many new
+  // answers (0 is taken as 1) and left out of snapshots; until then they only
+  // take memory (they are never answered).
   std::size_t idempotency_prune_every = 4096;
   PageWalkOptions page_walks;            // how far back a walk through list pages may resume
   RandomSource random = &system_random;  // API tokens; a failure refuses the token (503)
@@ -192,13 +193,13 @@ struct SpaceScope {
   static SpaceScope organization(const Uuid& id) { return {std::nullopt, id}; }
 };
 
-// How a list through the caller's view would run. A scoped view's
-// estimated_rows is the exact count of the matches the caller may see and its
-// access path has no candidate counts: those would count hidden records.
+// How a list through the caller's view would run. For a scoped view,
+// estimated_rows is the exact count of the matches the caller may see, and
+// the access path and residual are empty: the planner chooses them by counts
+// that include hidden records.
 struct ListPlan {
   Explanation explanation;
   bool scoped = false;
-  Uuid organization_id;
 };
 
 class Directory {
@@ -281,13 +282,16 @@ class Directory {
   // admins manage them; a member may remove their own. Errors as for
   // memberships; kRuleViolation when no organization membership has the Email,
   // kConflict when it is already in the space.
-  DirectoryResult<Created<SpaceMemberPtr>> add_space_member(
+  // Both answer the record with the fields the caller may see (see views.hpp),
+  // decided in the same critical section as the write; so is a stored answer.
+  DirectoryResult<Created<Seen<SpaceMemberPtr>>> add_space_member(
       const Actor& actor, const Uuid& space_id, SpaceInvitation invitation,
-      const IdempotentCreate<SpaceMember>* idempotent = nullptr);
-  DirectoryResult<SpaceMemberPtr> update_space_member(const Actor& actor, const Uuid& space_id,
-                                                      const Uuid& space_member_id,
-                                                      SpaceMemberSettings settings,
-                                                      std::int64_t expected_version);
+      const IdempotentCreate<Seen<SpaceMemberPtr>>* idempotent = nullptr);
+  DirectoryResult<Seen<SpaceMemberPtr>> update_space_member(const Actor& actor,
+                                                            const Uuid& space_id,
+                                                            const Uuid& space_member_id,
+                                                            SpaceMemberSettings settings,
+                                                            std::int64_t expected_version);
   DirectoryResult<std::monostate> remove_space_member(const Actor& actor, const Uuid& space_id,
                                                       const Uuid& space_member_id,
                                                       std::optional<std::int64_t> expected_version);
@@ -343,8 +347,10 @@ class Directory {
   DirectoryResult<Seen<SpaceMemberPtr>> space_member(const Actor& actor, const SpaceScope& scope,
                                                      const Uuid& space_member_id) const;
   // The view a caller's `where` must be compiled against for explain_*.
-  DirectoryResult<const View*> member_view(const Actor& actor, const Uuid& organization_id) const;
-  DirectoryResult<const View*> space_member_view(const Actor& actor, const SpaceScope& scope) const;
+  DirectoryResult<const View*> view_of_members(const Actor& actor,
+                                               const Uuid& organization_id) const;
+  DirectoryResult<const View*> view_of_space_members(const Actor& actor,
+                                                     const SpaceScope& scope) const;
   // kBadRequest when `where` was not compiled against the caller's view.
   DirectoryResult<ListPlan> explain_members(const Actor& actor, const Uuid& organization_id,
                                             const filter::Predicate& where) const;

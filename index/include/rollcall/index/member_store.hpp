@@ -66,7 +66,6 @@ struct ListRequest {
 // How a list would run, for `GET /where/explain`.
 struct Explanation {
   std::string access_path;           // e.g. "index (OrganizationID, Role) = 'OWNER'"
-  std::string access_path_alone;     // the same without candidate counts
   std::uint64_t estimated_rows = 0;  // candidates the access path yields
   std::string residual;              // what is evaluated on each candidate; empty: nothing
   std::string text() const;          // one line: path; residual

@@ -86,9 +86,11 @@ class Wal {
 
   // Ends the active segment after the records appended so far: later ones go
   // to a new segment wal-<returned sequence>.log, which the flusher creates
-  // once those before it are on disk. Cheap: call it under the lock that
-  // orders your appends (so the boundary is where you want it), and
-  // wait_rotated() outside it. With nothing appended since the active segment
+  // once those before it are on disk. Call it under the lock that orders
+  // your appends (so the boundary is where you want it), and wait_rotated()
+  // outside it; it returns at once unless an earlier rotation is still to be
+  // made, and then waits for that one. After a failure of the log, or once
+  // it is closing, it refuses. With nothing appended since the active segment
   // began, that segment is already the one later records go to.
   Result<std::uint64_t> rotate();
   // Blocks until the segment starting at `first` (from rotate()) exists.

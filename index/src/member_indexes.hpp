@@ -12,6 +12,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "posting_list.hpp"
 #include "rollcall/index/member_store.hpp"
 
 namespace rollcall::index::detail {
@@ -76,16 +77,10 @@ using MemberSet = bmi::multi_index_container<
                            bmi::composite_key<MemberPtr, OrgKey, UpdatedKey, IdKey>>,
         bmi::hashed_non_unique<bmi::tag<ByUser>, UserKey, UuidHash>>>;
 
-// An inverted index's posting list: the records with one role ID, one label
-// entry or one label key, in (organization, CreatedAt, ID) order.
-using Postings = bmi::multi_index_container<
-    MemberPtr,
-    bmi::indexed_by<bmi::ranked_unique<bmi::composite_key<MemberPtr, OrgKey, CreatedKey, IdKey>>>>;
-
 struct Inverted {
-  std::unordered_map<Uuid, Postings, UuidHash> by_role_id;
-  std::unordered_map<std::string, Postings> by_label;      // key + '\0' + value
-  std::unordered_map<std::string, Postings> by_label_key;  // key
+  std::unordered_map<Uuid, PostingList, UuidHash> by_role_id;
+  std::unordered_map<std::string, PostingList> by_label;      // key + '\0' + value
+  std::unordered_map<std::string, PostingList> by_label_key;  // key
 
   void add(const MemberPtr& member);
   void remove(const MemberPtr& member);

@@ -280,10 +280,10 @@ class Planner {
     path.kind = Kind::kPostings;
     path.exact = true;
     path.postings_name = std::move(name);
-    static const Postings kEmpty;
+    static const PostingList kEmpty;
     const auto found = map.find(key);
     path.postings = found == map.end() ? &kEmpty : &found->second;
-    path.estimate = count_prefix(*path.postings, boost::make_tuple(org_));
+    path.estimate = count_prefix(*path.postings, org_);
     return path;
   }
 

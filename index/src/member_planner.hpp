@@ -28,7 +28,7 @@ struct AccessPath {
   bool exact = false;
 
   std::string role;
-  const Postings* postings = nullptr;
+  const PostingList* postings = nullptr;
   std::string postings_name;
   std::string low;  // kUsernameRange: [low, high] (prefix: high empty, prefix = low)
   std::string high;

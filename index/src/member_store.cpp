@@ -133,8 +133,12 @@ class Executor {
             cursor, descending, visit);
       }
       case AccessPath::Kind::kPostings:
-        return walk_prefix(*path.postings, boost::make_tuple(org_), org_cursor, cursor, descending,
-                           visit);
+        return walk_prefix(
+            *path.postings, org_,
+            [&](Timestamp t, const Uuid& id) {
+              return detail::PostingKey{org_, t, id};
+            },
+            cursor, descending, visit);
       case AccessPath::Kind::kCreatedRange:
         if (path.to < path.from) return true;
         return walk_created(by_created, by_created.lower_bound(boost::make_tuple(org_, path.from)),

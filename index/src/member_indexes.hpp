@@ -39,10 +39,6 @@ struct CreatedKey {
   using result_type = Timestamp;
   Timestamp operator()(const MemberPtr& m) const { return m->created_at; }
 };
-struct UpdatedKey {
-  using result_type = Timestamp;
-  Timestamp operator()(const MemberPtr& m) const { return m->updated_at; }
-};
 struct RoleKey {
   using result_type = std::string_view;
   std::string_view operator()(const MemberPtr& m) const { return m->role; }
@@ -60,7 +56,6 @@ struct ById {};
 struct ByOrgCreated {};
 struct ByOrgRole {};
 struct ByOrgUsername {};
-struct ByOrgUpdated {};
 struct ByUser {};
 
 using MemberSet = bmi::multi_index_container<
@@ -73,8 +68,6 @@ using MemberSet = bmi::multi_index_container<
                            bmi::composite_key<MemberPtr, OrgKey, RoleKey, CreatedKey, IdKey>>,
         bmi::ranked_unique<bmi::tag<ByOrgUsername>,
                            bmi::composite_key<MemberPtr, OrgKey, UsernameKey, IdKey>>,
-        bmi::ranked_unique<bmi::tag<ByOrgUpdated>,
-                           bmi::composite_key<MemberPtr, OrgKey, UpdatedKey, IdKey>>,
         bmi::hashed_non_unique<bmi::tag<ByUser>, UserKey, UuidHash>>>;
 
 struct Inverted {

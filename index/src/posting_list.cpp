@@ -21,10 +21,11 @@ auto entry_at(std::vector<MemberPtr>& block, std::size_t offset) {
   return block.begin() + static_cast<std::ptrdiff_t>(offset);
 }
 
-// Capacity grows by doubling but never past a block: a full block has no slack.
+// Capacity grows by an eighth, never past a block: little slack, and moving a
+// block to a larger buffer costs less per insert than the insert's own shift.
 void insert_entry(std::vector<MemberPtr>& block, std::size_t offset, MemberPtr entry) {
   if (block.size() == block.capacity()) {
-    block.reserve(std::min(PostingList::kBlockSize, std::max<std::size_t>(1, 2 * block.size())));
+    block.reserve(std::min(PostingList::kBlockSize, block.size() + block.size() / 8 + 1));
   }
   block.insert(entry_at(block, offset), std::move(entry));
 }
@@ -130,6 +131,7 @@ PostingList::Slot PostingList::split(Slot slot) {
   const std::size_t half = full.size() / 2;
   Block upper(std::make_move_iterator(entry_at(full, half)), std::make_move_iterator(full.end()));
   full.erase(entry_at(full, half), full.end());
+  full.shrink_to_fit();
   blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(slot.block + 1), std::move(upper));
   sizes_.rebuild(blocks_);
   return slot.offset <= half ? slot : Slot{slot.block + 1, slot.offset - half};

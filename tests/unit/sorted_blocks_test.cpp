@@ -1,17 +1,22 @@
-// PostingList against a std::set of the same keys: order both ways, bounds,
-// ranks, writes at the edges of blocks (split, neighbour hand-off, empty
-// block, merge) and a long random mix of inserts and erasures.
-#include "posting_list.hpp"
+// SortedBlocks (as PostingList) against a std::set of the same keys: order
+// both ways, bounds, ranks, writes at the edges of blocks (split, neighbour
+// hand-off, empty block, merge) and a long random mix of inserts and
+// erasures; then prefix bounds and replace in another order.
+#include "sorted_blocks.hpp"
 
 #include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <random>
 #include <set>
+#include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "member_indexes.hpp"
 
 namespace rollcall::index::detail {
 namespace {
@@ -32,9 +37,11 @@ MemberPtr member(std::uint64_t org, std::int64_t created, std::uint64_t id) {
   return std::make_shared<const OrganizationMember>(std::move(m));
 }
 
-PostingKey key_of(const MemberPtr& m) {
+std::tuple<Uuid, Timestamp, Uuid> key_of(const MemberPtr& m) {
   return {m->organization_id, m->created_at, m->organization_member_id};
 }
+
+std::tuple<Uuid> org_key(std::uint64_t org) { return {uuid(org)}; }
 
 struct KeyOrder {
   bool operator()(const MemberPtr& a, const MemberPtr& b) const {
@@ -85,7 +92,7 @@ TEST(PostingList, EmptyListHasNoEntries) {
   PostingList list;
   EXPECT_TRUE(list.empty());
   EXPECT_EQ(list.begin(), list.end());
-  EXPECT_EQ(list.lower_bound(uuid(1)), list.end());
+  EXPECT_EQ(list.lower_bound(org_key(1)), list.end());
   EXPECT_EQ(list.upper_bound(key_of(member(1, 1, 1))), list.end());
   EXPECT_EQ(list.rank(list.end()), 0u);
   EXPECT_FALSE(list.erase(member(1, 1, 1)));
@@ -124,16 +131,16 @@ TEST(PostingList, OrganizationBoundsCountItsEntries) {
     for (const MemberPtr& m : in_order(org, kBlock + org, 100000 * org)) list.insert(m);
   }
   for (std::uint64_t org : {1, 3, 5}) {
-    const auto begin = list.lower_bound(uuid(org));
-    const auto end = list.upper_bound(uuid(org));
+    const auto begin = list.lower_bound(org_key(org));
+    const auto end = list.upper_bound(org_key(org));
     EXPECT_EQ(list.rank(end) - list.rank(begin), kBlock + org);
     EXPECT_EQ((*begin)->organization_id, uuid(org));
     EXPECT_EQ((*std::prev(end))->organization_id, uuid(org));
   }
-  EXPECT_EQ(list.lower_bound(uuid(0)), list.begin());
-  EXPECT_EQ(list.lower_bound(uuid(2)), list.upper_bound(uuid(2)));
-  EXPECT_EQ(list.lower_bound(uuid(2)), list.upper_bound(uuid(1)));
-  EXPECT_EQ(list.upper_bound(uuid(6)), list.end());
+  EXPECT_EQ(list.lower_bound(org_key(0)), list.begin());
+  EXPECT_EQ(list.lower_bound(org_key(2)), list.upper_bound(org_key(2)));
+  EXPECT_EQ(list.lower_bound(org_key(2)), list.upper_bound(org_key(1)));
+  EXPECT_EQ(list.upper_bound(org_key(6)), list.end());
 }
 
 TEST(PostingList, FullKeyBoundsFindAnEntryOrTheGapWhereItWouldBe) {
@@ -145,7 +152,8 @@ TEST(PostingList, FullKeyBoundsFindAnEntryOrTheGapWhereItWouldBe) {
     EXPECT_EQ(*at, members[i]);
     EXPECT_EQ(list.rank(at), i);
     EXPECT_EQ(list.rank(list.upper_bound(key_of(members[i]))), i + 1);
-    const PostingKey gap{uuid(1), Timestamp{static_cast<std::int64_t>(10 * i + 5)}, uuid(0)};
+    const auto gap =
+        std::make_tuple(uuid(1), Timestamp{static_cast<std::int64_t>(10 * i + 5)}, uuid(0));
     EXPECT_EQ(list.lower_bound(gap), list.upper_bound(gap));
     EXPECT_EQ(list.rank(list.lower_bound(gap)), i + 1);
   }
@@ -237,16 +245,50 @@ TEST(PostingList, RandomWritesMatchAReferenceSet) {
                 std::distance(reference.begin(), reference.lower_bound(key)));
       EXPECT_EQ(list.rank(list.upper_bound(key_of(key))),
                 std::distance(reference.begin(), reference.upper_bound(key)));
-      const auto org = key->organization_id;
+      const Uuid& org_id = key->organization_id;
+      const std::tuple<Uuid> org(org_id);
       const auto first = std::find_if(reference.begin(), reference.end(), [&](const MemberPtr& m) {
-        return m->organization_id >= org;
+        return m->organization_id >= org_id;
       });
-      const auto past = std::find_if(reference.begin(), reference.end(),
-                                     [&](const MemberPtr& m) { return m->organization_id > org; });
+      const auto past = std::find_if(reference.begin(), reference.end(), [&](const MemberPtr& m) {
+        return m->organization_id > org_id;
+      });
       EXPECT_EQ(list.rank(list.lower_bound(org)), std::distance(reference.begin(), first));
       EXPECT_EQ(list.rank(list.upper_bound(org)), std::distance(reference.begin(), past));
     }
   }
+}
+
+MemberPtr with_role(const MemberPtr& m, std::string role) {
+  OrganizationMember copy = *m;
+  copy.role = std::move(role);
+  return std::make_shared<const OrganizationMember>(std::move(copy));
+}
+
+TEST(SortedBlocks, PrefixBoundsAndReplaceInAnotherOrder) {
+  SortedBlocks<RoleOrder> list;
+  std::vector<MemberPtr> admins;
+  for (const MemberPtr& m : in_order(1, kBlock + 10)) {
+    admins.push_back(with_role(m, "ADMIN"));
+    list.insert(admins.back());
+    list.insert(with_role(member(1, m->created_at.micros, 50000 + admins.size()), "MEMBER"));
+  }
+  const std::tuple<Uuid, std::string_view> admin(uuid(1), "ADMIN");
+  const auto count = [&](const auto& prefix) {
+    return list.rank(list.upper_bound(prefix)) - list.rank(list.lower_bound(prefix));
+  };
+  EXPECT_EQ(count(admin), kBlock + 10);
+  EXPECT_EQ(count(std::tuple<Uuid, std::string_view>(uuid(1), "MEMBER")), kBlock + 10);
+  EXPECT_EQ(count(std::tuple<Uuid, std::string_view>(uuid(1), "OWNER")), 0u);
+
+  const MemberPtr same_key = with_role(admins[3], "ADMIN");
+  list.replace(admins[3], same_key);
+  EXPECT_EQ(*std::next(list.lower_bound(admin), 3), same_key);
+  const MemberPtr owner = with_role(same_key, "OWNER");
+  list.replace(same_key, owner);
+  EXPECT_EQ(count(admin), kBlock + 9);
+  EXPECT_EQ(*list.lower_bound(std::tuple<Uuid, std::string_view>(uuid(1), "OWNER")), owner);
+  EXPECT_EQ(list.size(), 2 * (kBlock + 10));
 }
 
 }  // namespace

@@ -1,21 +1,10 @@
-#include "posting_list.hpp"
+#include "sorted_blocks.hpp"
 
 #include <algorithm>
-#include <compare>
 #include <iterator>
-#include <tuple>
 
 namespace rollcall::index::detail {
 namespace {
-
-PostingKey key_of(const OrganizationMember& m) {
-  return {m.organization_id, m.created_at, m.organization_member_id};
-}
-
-std::strong_ordering compare(const OrganizationMember& m, const PostingKey& key) {
-  return std::tie(m.organization_id, m.created_at, m.organization_member_id) <=>
-         std::tie(key.organization_id, key.created_at, key.organization_member_id);
-}
 
 auto entry_at(std::vector<MemberPtr>& block, std::size_t offset) {
   return block.begin() + static_cast<std::ptrdiff_t>(offset);
@@ -25,7 +14,7 @@ auto entry_at(std::vector<MemberPtr>& block, std::size_t offset) {
 // block to a larger buffer costs less per insert than the insert's own shift.
 void insert_entry(std::vector<MemberPtr>& block, std::size_t offset, MemberPtr entry) {
   if (block.size() == block.capacity()) {
-    block.reserve(std::min(PostingList::kBlockSize, block.size() + block.size() / 8 + 1));
+    block.reserve(std::min(BlockList::kBlockSize, block.size() + block.size() / 8 + 1));
   }
   block.insert(entry_at(block, offset), std::move(entry));
 }
@@ -34,18 +23,12 @@ constexpr std::size_t lowest_bit(std::size_t k) { return k & (~k + 1); }
 
 }  // namespace
 
-bool PostingList::insert(const MemberPtr& member) {
-  const PostingKey key = key_of(*member);
-  const const_iterator at = lower_bound(key);
-  if (at != end() && compare(**at, key) == 0) return false;
+void BlockList::insert_before(const_iterator at, const MemberPtr& member) {
   insert_at(blocks_.empty() ? new_block(0) : make_room(insertion_slot(at)), member);
   ++size_;
-  return true;
 }
 
-bool PostingList::erase(const MemberPtr& member) {
-  const const_iterator at = lower_bound(key_of(*member));
-  if (at == end() || *at != member) return false;
+void BlockList::erase_at(const_iterator at) {
   Block& block = blocks_[at.block_];
   block.erase(entry_at(block, at.offset_));
   --size_;
@@ -55,46 +38,19 @@ bool PostingList::erase(const MemberPtr& member) {
     sizes_.decrement(at.block_);
     merge_if_sparse(at.block_);
   }
-  return true;
 }
 
-PostingList::const_iterator PostingList::lower_bound(const Uuid& organization) const {
-  return partition_point(
-      [&](const OrganizationMember& m) { return m.organization_id < organization; });
+void BlockList::assign(const_iterator at, const MemberPtr& member) {
+  blocks_[at.block_][at.offset_] = member;
 }
 
-PostingList::const_iterator PostingList::upper_bound(const Uuid& organization) const {
-  return partition_point(
-      [&](const OrganizationMember& m) { return m.organization_id <= organization; });
-}
-
-PostingList::const_iterator PostingList::lower_bound(const PostingKey& key) const {
-  return partition_point([&](const OrganizationMember& m) { return compare(m, key) < 0; });
-}
-
-PostingList::const_iterator PostingList::upper_bound(const PostingKey& key) const {
-  return partition_point([&](const OrganizationMember& m) { return compare(m, key) <= 0; });
-}
-
-std::size_t PostingList::rank(const_iterator at) const {
+std::size_t BlockList::rank(const_iterator at) const {
   return sizes_.before(at.block_) + at.offset_;
-}
-
-// The first position whose entry is not `before`, which must hold of a prefix.
-template <class Before>
-PostingList::const_iterator PostingList::partition_point(Before before) const {
-  const auto block = std::partition_point(blocks_.begin(), blocks_.end(),
-                                          [&](const Block& b) { return before(*b.back()); });
-  if (block == blocks_.end()) return end();
-  const auto entry = std::partition_point(block->begin(), block->end(),
-                                          [&](const MemberPtr& m) { return before(*m); });
-  return {&blocks_, static_cast<std::size_t>(block - blocks_.begin()),
-          static_cast<std::size_t>(entry - block->begin())};
 }
 
 // Where a new entry goes in front of `at`: at the end of the previous block
 // rather than the start of the next, so entries added in order fill blocks.
-PostingList::Slot PostingList::insertion_slot(const_iterator at) const {
+BlockList::Slot BlockList::insertion_slot(const_iterator at) const {
   if (at.block_ == blocks_.size()) return {blocks_.size() - 1, blocks_.back().size()};
   if (at.offset_ == 0 && at.block_ > 0) return {at.block_ - 1, blocks_[at.block_ - 1].size()};
   return {at.block_, at.offset_};
@@ -103,7 +59,7 @@ PostingList::Slot PostingList::insertion_slot(const_iterator at) const {
 // The same place in the order, in a block with room for one more entry. A full
 // block first hands an entry to a neighbour with room and splits only when
 // both are full, which keeps blocks mostly full under random inserts.
-PostingList::Slot PostingList::make_room(Slot slot) {
+BlockList::Slot BlockList::make_room(Slot slot) {
   const std::size_t block = slot.block;
   if (blocks_[block].size() < kBlockSize) return slot;
   if (slot.offset == 0) return new_block(block);
@@ -120,13 +76,13 @@ PostingList::Slot PostingList::make_room(Slot slot) {
 }
 
 // An empty block for the entry about to be inserted.
-PostingList::Slot PostingList::new_block(std::size_t block) {
+BlockList::Slot BlockList::new_block(std::size_t block) {
   blocks_.emplace(blocks_.begin() + static_cast<std::ptrdiff_t>(block));
   sizes_.rebuild(blocks_);
   return {block, 0};
 }
 
-PostingList::Slot PostingList::split(Slot slot) {
+BlockList::Slot BlockList::split(Slot slot) {
   Block& full = blocks_[slot.block];
   const std::size_t half = full.size() / 2;
   Block upper(std::make_move_iterator(entry_at(full, half)), std::make_move_iterator(full.end()));
@@ -137,7 +93,7 @@ PostingList::Slot PostingList::split(Slot slot) {
   return slot.offset <= half ? slot : Slot{slot.block + 1, slot.offset - half};
 }
 
-void PostingList::move_entry(Slot from, Slot to) {
+void BlockList::move_entry(Slot from, Slot to) {
   Block& source = blocks_[from.block];
   insert_entry(blocks_[to.block], to.offset, std::move(source[from.offset]));
   source.erase(entry_at(source, from.offset));
@@ -145,14 +101,14 @@ void PostingList::move_entry(Slot from, Slot to) {
   sizes_.decrement(from.block);
 }
 
-void PostingList::insert_at(Slot slot, const MemberPtr& member) {
+void BlockList::insert_at(Slot slot, const MemberPtr& member) {
   insert_entry(blocks_[slot.block], slot.offset, member);
   sizes_.increment(slot.block);
 }
 
 // Neighbours that fit together in half a block become one, so erasures cannot
 // leave a trail of nearly empty blocks.
-void PostingList::merge_if_sparse(std::size_t block) {
+void BlockList::merge_if_sparse(std::size_t block) {
   const auto fit_together = [&](std::size_t first) {
     return blocks_[first].size() + blocks_[first + 1].size() <= kBlockSize / 2;
   };
@@ -163,7 +119,7 @@ void PostingList::merge_if_sparse(std::size_t block) {
   }
 }
 
-void PostingList::merge_into_previous(std::size_t block) {
+void BlockList::merge_into_previous(std::size_t block) {
   Block& target = blocks_[block - 1];
   Block& source = blocks_[block];
   target.reserve(target.size() + source.size());
@@ -172,12 +128,12 @@ void PostingList::merge_into_previous(std::size_t block) {
   erase_block(block);
 }
 
-void PostingList::erase_block(std::size_t block) {
+void BlockList::erase_block(std::size_t block) {
   blocks_.erase(blocks_.begin() + static_cast<std::ptrdiff_t>(block));
   sizes_.rebuild(blocks_);
 }
 
-void PostingList::BlockSizes::rebuild(const std::vector<Block>& blocks) {
+void BlockList::BlockSizes::rebuild(const std::vector<Block>& blocks) {
   const std::size_t n = blocks.size();
   tree_.resize(n);
   for (std::size_t i = 0; i < n; ++i) tree_[i] = blocks[i].size();
@@ -187,15 +143,15 @@ void PostingList::BlockSizes::rebuild(const std::vector<Block>& blocks) {
   }
 }
 
-void PostingList::BlockSizes::increment(std::size_t block) {
+void BlockList::BlockSizes::increment(std::size_t block) {
   for (std::size_t k = block + 1; k <= tree_.size(); k += lowest_bit(k)) ++tree_[k - 1];
 }
 
-void PostingList::BlockSizes::decrement(std::size_t block) {
+void BlockList::BlockSizes::decrement(std::size_t block) {
   for (std::size_t k = block + 1; k <= tree_.size(); k += lowest_bit(k)) --tree_[k - 1];
 }
 
-std::size_t PostingList::BlockSizes::before(std::size_t block) const {
+std::size_t BlockList::BlockSizes::before(std::size_t block) const {
   std::size_t sum = 0;
   for (std::size_t k = block; k > 0; k -= lowest_bit(k)) sum += tree_[k - 1];
   return sum;

@@ -10,7 +10,6 @@
 #include <compare>
 #include <cstddef>
 #include <iterator>
-#include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>

@@ -7,11 +7,8 @@ template <class Map, class Key>
 void erase_posting(Map& map, const Key& key, const MemberPtr& member) {
   auto found = map.find(key);
   if (found == map.end()) return;
-  auto& postings = found->second;
-  auto at = postings.find(boost::make_tuple(member->organization_id, member->created_at,
-                                            member->organization_member_id));
-  if (at != postings.end() && *at == member) postings.erase(at);
-  if (postings.empty()) map.erase(found);
+  found->second.erase(member);
+  if (found->second.empty()) map.erase(found);
 }
 
 }  // namespace

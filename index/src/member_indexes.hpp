@@ -1,18 +1,19 @@
-// The Boost.MultiIndex containers behind OrganizationMemberStore. Every ordered
-// index ends in the record ID, so keys are unique and a cursor (last key seen)
-// resumes a walk exactly. Ranked indexes count a key range in O(log n).
+// The indexes behind OrganizationMemberStore. Every ordered index ends in the
+// record ID, so keys are unique and a cursor (last key seen) resumes a walk
+// exactly; each counts a key range in O(log n).
 #pragma once
 
-#include <boost/multi_index/composite_key.hpp>
 #include <boost/multi_index/hashed_index.hpp>
-#include <boost/multi_index/ranked_index.hpp>
 #include <boost/multi_index_container.hpp>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
+#include <vector>
 
 #include "rollcall/index/member_store.hpp"
+#include "sorted_blocks.hpp"
 
 namespace rollcall::index::detail {
 
@@ -30,62 +31,64 @@ struct IdKey {
   using result_type = Uuid;
   const Uuid& operator()(const MemberPtr& m) const { return m->organization_member_id; }
 };
-struct OrgKey {
-  using result_type = Uuid;
-  const Uuid& operator()(const MemberPtr& m) const { return m->organization_id; }
-};
-struct CreatedKey {
-  using result_type = Timestamp;
-  Timestamp operator()(const MemberPtr& m) const { return m->created_at; }
-};
-struct UpdatedKey {
-  using result_type = Timestamp;
-  Timestamp operator()(const MemberPtr& m) const { return m->updated_at; }
-};
-struct RoleKey {
-  using result_type = std::string_view;
-  std::string_view operator()(const MemberPtr& m) const { return m->role; }
-};
-struct UsernameKey {
-  using result_type = std::string_view;
-  std::string_view operator()(const MemberPtr& m) const { return m->username; }
-};
 struct UserKey {
   using result_type = Uuid;
   Uuid operator()(const MemberPtr& m) const { return m->user_id.value_or(Uuid{}); }
 };
 
 struct ById {};
-struct ByOrgCreated {};
-struct ByOrgRole {};
-struct ByOrgUsername {};
-struct ByOrgUpdated {};
 struct ByUser {};
 
-using MemberSet = bmi::multi_index_container<
-    MemberPtr,
-    bmi::indexed_by<
-        bmi::hashed_unique<bmi::tag<ById>, IdKey, UuidHash>,
-        bmi::ranked_unique<bmi::tag<ByOrgCreated>,
-                           bmi::composite_key<MemberPtr, OrgKey, CreatedKey, IdKey>>,
-        bmi::ranked_unique<bmi::tag<ByOrgRole>,
-                           bmi::composite_key<MemberPtr, OrgKey, RoleKey, CreatedKey, IdKey>>,
-        bmi::ranked_unique<bmi::tag<ByOrgUsername>,
-                           bmi::composite_key<MemberPtr, OrgKey, UsernameKey, IdKey>>,
-        bmi::ranked_unique<bmi::tag<ByOrgUpdated>,
-                           bmi::composite_key<MemberPtr, OrgKey, UpdatedKey, IdKey>>,
-        bmi::hashed_non_unique<bmi::tag<ByUser>, UserKey, UuidHash>>>;
+using MemberLookup = bmi::multi_index_container<
+    MemberPtr, bmi::indexed_by<bmi::hashed_unique<bmi::tag<ById>, IdKey, UuidHash>,
+                               bmi::hashed_non_unique<bmi::tag<ByUser>, UserKey, UuidHash>>>;
 
-// An inverted index's posting list: the records with one role ID, one label
-// entry or one label key, in (organization, CreatedAt, ID) order.
-using Postings = bmi::multi_index_container<
-    MemberPtr,
-    bmi::indexed_by<bmi::ranked_unique<bmi::composite_key<MemberPtr, OrgKey, CreatedKey, IdKey>>>>;
+// (OrganizationID, Role, CreatedAt, ID)
+struct RoleOrder {
+  static auto key(const OrganizationMember& m) {
+    return std::tuple<const Uuid&, std::string_view, const Timestamp&, const Uuid&>(
+        m.organization_id, m.role, m.created_at, m.organization_member_id);
+  }
+};
+// (OrganizationID, Username, ID)
+struct UsernameOrder {
+  static auto key(const OrganizationMember& m) {
+    return std::tuple<const Uuid&, std::string_view, const Uuid&>(m.organization_id, m.username,
+                                                                  m.organization_member_id);
+  }
+};
+
+// Every record once: by ID, by UserID, and in the orders walks and counts use.
+class MemberSet {
+ public:
+  // False when the ID is taken.
+  bool insert(const MemberPtr& member);
+  // `before` is a current record; `after` has its ID.
+  void replace(const MemberPtr& before, const MemberPtr& after);
+  // `member` is a current record.
+  void erase(const MemberPtr& member);
+
+  // The current record with this ID, or null.
+  const MemberPtr* find(const Uuid& id) const;
+  std::vector<MemberPtr> with_user(const Uuid& user_id) const;
+  std::vector<MemberPtr> all() const { return {lookup_.begin(), lookup_.end()}; }
+  std::size_t size() const { return lookup_.size(); }
+
+  const SortedBlocks<CreatedOrder>& by_created() const { return by_created_; }
+  const SortedBlocks<RoleOrder>& by_role() const { return by_role_; }
+  const SortedBlocks<UsernameOrder>& by_username() const { return by_username_; }
+
+ private:
+  MemberLookup lookup_;
+  SortedBlocks<CreatedOrder> by_created_;
+  SortedBlocks<RoleOrder> by_role_;
+  SortedBlocks<UsernameOrder> by_username_;
+};
 
 struct Inverted {
-  std::unordered_map<Uuid, Postings, UuidHash> by_role_id;
-  std::unordered_map<std::string, Postings> by_label;      // key + '\0' + value
-  std::unordered_map<std::string, Postings> by_label_key;  // key
+  std::unordered_map<Uuid, PostingList, UuidHash> by_role_id;
+  std::unordered_map<std::string, PostingList> by_label;      // key + '\0' + value
+  std::unordered_map<std::string, PostingList> by_label_key;  // key
 
   void add(const MemberPtr& member);
   void remove(const MemberPtr& member);

@@ -1,7 +1,7 @@
 #include "member_planner.hpp"
 
-#include <boost/tuple/tuple.hpp>
 #include <optional>
+#include <tuple>
 
 namespace rollcall::index::detail {
 namespace {
@@ -156,12 +156,11 @@ class Planner {
     }
     if (covered == 0) return std::nullopt;
     path.exact = covered == conjuncts.size();
-    const auto& index = members_.get<ByOrgCreated>();
-    path.estimate =
-        path.from > path.to
-            ? 0
-            : count_between(index, index.lower_bound(boost::make_tuple(org_, path.from)),
-                            index.upper_bound(boost::make_tuple(org_, path.to)));
+    const auto& index = members_.by_created();
+    path.estimate = path.from > path.to
+                        ? 0
+                        : count_between(index, index.lower_bound(std::tie(org_, path.from)),
+                                        index.upper_bound(std::tie(org_, path.to)));
     return path;
   }
 
@@ -223,7 +222,7 @@ class Planner {
     path.kind = Kind::kRole;
     path.role = role;
     path.exact = true;
-    path.estimate = count_prefix(members_.get<ByOrgRole>(), boost::make_tuple(org_, role));
+    path.estimate = count_prefix(members_.by_role(), std::tie(org_, role));
     return path;
   }
 
@@ -235,16 +234,14 @@ class Planner {
     path.high = high;
     path.prefix = prefix;
     path.exact = true;
-    const auto& index = members_.get<ByOrgUsername>();
-    const auto begin = index.lower_bound(boost::make_tuple(org_, std::string_view(low)));
+    const auto& index = members_.by_username();
+    const auto begin = index.lower_bound(std::tie(org_, low));
     if (!prefix && high) {
-      path.estimate = count_between(
-          index, begin, index.upper_bound(boost::make_tuple(org_, std::string_view(*high))));
+      path.estimate = count_between(index, begin, index.upper_bound(std::tie(org_, *high)));
     } else if (auto next = prefix ? prefix_successor(low) : std::nullopt) {
-      path.estimate = count_between(
-          index, begin, index.lower_bound(boost::make_tuple(org_, std::string_view(*next))));
+      path.estimate = count_between(index, begin, index.lower_bound(std::tie(org_, *next)));
     } else {
-      path.estimate = count_between(index, begin, index.upper_bound(boost::make_tuple(org_)));
+      path.estimate = count_between(index, begin, index.upper_bound(std::tie(org_)));
     }
     return path;
   }
@@ -281,10 +278,10 @@ class Planner {
     path.kind = Kind::kPostings;
     path.exact = true;
     path.postings_name = std::move(name);
-    static const Postings kEmpty;
+    static const PostingList kEmpty;
     const auto found = map.find(key);
     path.postings = found == map.end() ? &kEmpty : &found->second;
-    path.estimate = count_prefix(*path.postings, boost::make_tuple(org_));
+    path.estimate = count_prefix(*path.postings, std::tie(org_));
     return path;
   }
 
@@ -323,7 +320,7 @@ class Planner {
 }  // namespace
 
 std::uint64_t organization_size(const MemberSet& members, const Uuid& organization) {
-  return count_prefix(members.get<ByOrgCreated>(), boost::make_tuple(organization));
+  return count_prefix(members.by_created(), std::tie(organization));
 }
 
 AccessPath plan_access(const filter::Expr& expr, const filter::Schema& schema,

@@ -29,7 +29,7 @@ struct AccessPath {
   bool exact = false;
 
   std::string role;
-  const Postings* postings = nullptr;
+  const PostingList* postings = nullptr;
   std::string postings_name;
   // kUsernameRange: [low, high], no upper bound without high; prefix: names
   // that start with low.

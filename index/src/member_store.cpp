@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <mutex>
 #include <shared_mutex>
+#include <tuple>
 #include <unordered_set>
 
 #include "list_paging.hpp"
@@ -18,10 +19,6 @@
 namespace rollcall::index {
 
 using detail::AccessPath;
-using detail::ById;
-using detail::ByOrgCreated;
-using detail::ByOrgRole;
-using detail::ByOrgUsername;
 using detail::OrderKey;
 using detail::ResolvedSortKey;
 
@@ -37,26 +34,26 @@ struct OrganizationMemberStore::State {
 
   // Under the unique lock: a logged write as it was logged.
   void restore_locked(MemberPtr record) {
-    auto& by_id = members.get<detail::ById>();
-    auto found = by_id.find(record->organization_member_id);
-    if (found == by_id.end()) {
+    const MemberPtr* found = members.find(record->organization_member_id);
+    if (found == nullptr) {
       members.insert(record);
       history.record(record->organization_member_id, nullptr);
     } else {
-      history.record(record->organization_member_id, *found);
-      inverted.remove(*found);
-      by_id.replace(found, record);
+      const MemberPtr before = *found;  // `found` is about to hold `record`
+      history.record(record->organization_member_id, before);
+      inverted.remove(before);
+      members.replace(before, record);
     }
     inverted.add(record);
   }
 
   bool erase_locked(const Uuid& id) {
-    auto& by_id = members.get<detail::ById>();
-    auto found = by_id.find(id);
-    if (found == by_id.end()) return false;
-    history.record(id, *found);
-    inverted.remove(*found);
-    by_id.erase(found);
+    const MemberPtr* found = members.find(id);
+    if (found == nullptr) return false;
+    const MemberPtr before = *found;  // outlives its erasure from the index
+    history.record(id, before);
+    inverted.remove(before);
+    members.erase(before);
     return true;
   }
 };
@@ -66,10 +63,11 @@ namespace {
 using Visitor = std::function<bool(const MemberPtr&)>;  // false stops the walk
 
 std::size_t active_owners(const detail::MemberSet& members, const Uuid& org) {
-  const auto& index = members.get<ByOrgRole>();
-  const auto range = index.equal_range(boost::make_tuple(org, std::string_view("OWNER")));
-  return static_cast<std::size_t>(std::count_if(
-      range.first, range.second, [](const MemberPtr& m) { return m->status == "active"; }));
+  const auto& index = members.by_role();
+  const std::tuple<const Uuid&, std::string_view> owners(org, "OWNER");
+  return static_cast<std::size_t>(
+      std::count_if(index.lower_bound(owners), index.upper_bound(owners),
+                    [](const MemberPtr& m) { return m->status == "active"; }));
 }
 
 template <class Index>
@@ -120,29 +118,27 @@ class Executor {
   // Candidates of an ordered path in (CreatedAt, ID) order, after `cursor`.
   bool stream(const AccessPath& path, const std::optional<OrderKey>& cursor, bool descending,
               const Visitor& visit) const {
-    const auto& by_created = members_.get<ByOrgCreated>();
+    const auto& by_created = members_.by_created();
     const auto org_cursor = [&](Timestamp t, const Uuid& id) {
-      return boost::make_tuple(org_, t, id);
+      return std::make_tuple(org_, t, id);
     };
     switch (path.kind) {
       case AccessPath::Kind::kRole: {
         const std::string_view role(path.role);
         return walk_prefix(
-            members_.get<ByOrgRole>(), boost::make_tuple(org_, role),
-            [&](Timestamp t, const Uuid& id) { return boost::make_tuple(org_, role, t, id); },
-            cursor, descending, visit);
+            members_.by_role(), std::tie(org_, role),
+            [&](Timestamp t, const Uuid& id) { return std::make_tuple(org_, role, t, id); }, cursor,
+            descending, visit);
       }
       case AccessPath::Kind::kPostings:
-        return walk_prefix(*path.postings, boost::make_tuple(org_), org_cursor, cursor, descending,
-                           visit);
+        return walk_prefix(*path.postings, std::tie(org_), org_cursor, cursor, descending, visit);
       case AccessPath::Kind::kCreatedRange:
         if (path.to < path.from) return true;
-        return walk_created(by_created, by_created.lower_bound(boost::make_tuple(org_, path.from)),
-                            by_created.upper_bound(boost::make_tuple(org_, path.to)), org_cursor,
-                            cursor, descending, visit);
+        return walk_created(by_created, by_created.lower_bound(std::tie(org_, path.from)),
+                            by_created.upper_bound(std::tie(org_, path.to)), org_cursor, cursor,
+                            descending, visit);
       default:
-        return walk_prefix(by_created, boost::make_tuple(org_), org_cursor, cursor, descending,
-                           visit);
+        return walk_prefix(by_created, std::tie(org_), org_cursor, cursor, descending, visit);
     }
   }
 
@@ -156,10 +152,9 @@ class Executor {
       case AccessPath::Kind::kUsernameRange:
         return usernames(path, visit);
       case AccessPath::Kind::kIds: {
-        const auto& by_id = members_.get<ById>();
         for (const Uuid& id : path.ids) {
-          auto found = by_id.find(id);
-          if (found != by_id.end() && (*found)->organization_id == org_ && !visit(*found)) return;
+          const MemberPtr* found = members_.find(id);
+          if (found != nullptr && (*found)->organization_id == org_ && !visit(*found)) return;
         }
         return;
       }
@@ -179,9 +174,9 @@ class Executor {
 
  private:
   void usernames(const AccessPath& path, const Visitor& visit) const {
-    const auto& index = members_.get<ByOrgUsername>();
-    auto it = index.lower_bound(boost::make_tuple(org_, std::string_view(path.low)));
-    const auto end = index.upper_bound(boost::make_tuple(org_));
+    const auto& index = members_.by_username();
+    auto it = index.lower_bound(std::tuple<const Uuid&, std::string_view>(org_, path.low));
+    const auto end = index.upper_bound(std::tie(org_));
     for (; it != end; ++it) {
       const std::string_view name = (*it)->username;
       if (path.prefix ? !name.starts_with(path.low) : path.high && name > *path.high) return;
@@ -230,8 +225,7 @@ std::optional<StoreError> OrganizationMemberStore::insert(OrganizationMember mem
   const Uuid& id = record->organization_member_id;
   std::unique_lock lock(state_->mutex);
   // Every unique key ends in the ID: only the ID can collide.
-  const auto& by_id = state_->members.get<ById>();
-  if (by_id.find(id) != by_id.end()) {
+  if (state_->members.find(id) != nullptr) {
     return StoreError{StoreErrorCode::kConflict,
                       "OrganizationMemberID " + id.to_string() + " already exists"};
   }
@@ -270,9 +264,8 @@ std::optional<StoreError> check_last_owner(const detail::MemberSet& members,
 std::optional<StoreError> OrganizationMemberStore::replace(
     OrganizationMember member, std::optional<std::int64_t> expected_version) {
   std::unique_lock lock(state_->mutex);
-  auto& by_id = state_->members.get<ById>();
-  auto found = by_id.find(member.organization_member_id);
-  if (found == by_id.end()) {
+  const MemberPtr* found = state_->members.find(member.organization_member_id);
+  if (found == nullptr) {
     return StoreError{StoreErrorCode::kNotFound,
                       "no OrganizationMember " + member.organization_member_id.to_string()};
   }
@@ -290,7 +283,7 @@ std::optional<StoreError> OrganizationMemberStore::replace(
   member.version = before->version + 1;
   auto after = std::make_shared<const OrganizationMember>(std::move(member));
   state_->history.record(after->organization_member_id, before);
-  state_->members.replace(found, after);  // every key ends in the ID: no collision
+  state_->members.replace(before, after);  // every key ends in the ID: no collision
   state_->inverted.remove(before);
   state_->inverted.add(after);
   return std::nullopt;
@@ -299,9 +292,8 @@ std::optional<StoreError> OrganizationMemberStore::replace(
 std::optional<StoreError> OrganizationMemberStore::erase(
     const Uuid& id, std::optional<std::int64_t> expected_version) {
   std::unique_lock lock(state_->mutex);
-  auto& by_id = state_->members.get<ById>();
-  auto found = by_id.find(id);
-  if (found == by_id.end()) {
+  const MemberPtr* found = state_->members.find(id);
+  if (found == nullptr) {
     return StoreError{StoreErrorCode::kNotFound, "no OrganizationMember " + id.to_string()};
   }
   // A copy, not a reference: the record must outlive its erasure from the index.
@@ -309,22 +301,20 @@ std::optional<StoreError> OrganizationMemberStore::erase(
   if (auto error = detail::check_version(*before, expected_version)) return error;
   if (auto error = check_last_owner(state_->members, *before, nullptr)) return error;
   state_->history.record(id, before);
-  by_id.erase(found);
+  state_->members.erase(before);
   state_->inverted.remove(before);
   return std::nullopt;
 }
 
 MemberPtr OrganizationMemberStore::find(const Uuid& id) const {
   std::shared_lock lock(state_->mutex);
-  const auto& by_id = state_->members.get<ById>();
-  auto found = by_id.find(id);
-  return found == by_id.end() ? nullptr : *found;
+  const MemberPtr* found = state_->members.find(id);
+  return found == nullptr ? nullptr : *found;
 }
 
 std::vector<MemberPtr> OrganizationMemberStore::find_by_user(const Uuid& user_id) const {
   std::shared_lock lock(state_->mutex);
-  const auto range = state_->members.get<detail::ByUser>().equal_range(user_id);
-  return {range.first, range.second};
+  return state_->members.with_user(user_id);
 }
 
 std::size_t OrganizationMemberStore::active_owner_count(const Uuid& organization_id) const {
@@ -339,7 +329,7 @@ std::size_t OrganizationMemberStore::size() const {
 
 std::vector<MemberPtr> OrganizationMemberStore::all() const {
   std::shared_lock lock(state_->mutex);
-  return {state_->members.begin(), state_->members.end()};
+  return state_->members.all();
 }
 
 std::variant<ListResult, StoreError> OrganizationMemberStore::list(

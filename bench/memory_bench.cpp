@@ -1,0 +1,67 @@
+// Heap bytes per organization member: the deterministic data set loaded into an
+// OrganizationMemberStore, measured with glibc's mallinfo2() (bytes in use,
+// malloc's own per-chunk overhead included), split into the records alone and
+// the indexes (store minus records). Also the time to load the store.
+//
+// usage: memory_bench [--members N]   (default 1,000,000; half in one organization)
+#include <malloc.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "datagen.hpp"
+#include "rollcall/index/member_store.hpp"
+
+namespace {
+
+using rollcall::index::OrganizationMember;
+using Clock = std::chrono::steady_clock;
+
+std::size_t heap_in_use() { return mallinfo2().uordblks; }
+
+double per_member(std::size_t bytes, std::size_t members) {
+  return static_cast<double>(bytes) / static_cast<double>(members);
+}
+
+// Bytes of the shared records alone, without any index: what the store's
+// indexes add is measured against it.
+std::size_t records_bytes(const std::vector<OrganizationMember>& members) {
+  std::vector<rollcall::index::MemberPtr> records;
+  records.reserve(members.size());
+  const std::size_t before = heap_in_use();
+  for (const auto& m : members) records.push_back(std::make_shared<const OrganizationMember>(m));
+  return heap_in_use() - before;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  rollcall::bench::GeneratorOptions options;
+  options.members = 1'000'000;
+  options.organizations = 1000;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], "--members") == 0) options.members = std::stoul(argv[++i]);
+  }
+  const auto members = rollcall::bench::generate_members(options);
+  const std::size_t records = records_bytes(members);
+
+  const std::size_t before = heap_in_use();
+  rollcall::index::OrganizationMemberStore store;
+  const auto start = Clock::now();
+  for (const auto& m : members) store.insert(m);
+  const double load_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const std::size_t total = heap_in_use() - before;
+
+  const std::size_t n = members.size();
+  std::printf("%zu members loaded in %.2f s (%.0f inserts/s)\n", n, load_seconds,
+              static_cast<double>(n) / load_seconds);
+  std::printf("store:   %7.0f bytes/member\n", per_member(total, n));
+  std::printf("records: %7.0f bytes/member (shared records alone)\n", per_member(records, n));
+  std::printf("indexes: %7.0f bytes/member (store minus records)\n",
+              per_member(total - records, n));
+  return 0;
+}

@@ -1,0 +1,40 @@
+#include "member_indexes.hpp"
+
+namespace rollcall::index::detail {
+
+bool MemberSet::insert(const MemberPtr& member) {
+  if (!lookup_.insert(member).second) return false;
+  by_created_.insert(member);
+  by_role_.insert(member);
+  by_username_.insert(member);
+  return true;
+}
+
+void MemberSet::replace(const MemberPtr& before, const MemberPtr& after) {
+  by_created_.replace(before, after);
+  by_role_.replace(before, after);
+  by_username_.replace(before, after);
+  auto& by_id = lookup_.get<ById>();
+  by_id.replace(by_id.find(before->organization_member_id), after);
+}
+
+void MemberSet::erase(const MemberPtr& member) {
+  const Uuid id = member->organization_member_id;  // `member` may be the entry erased
+  by_created_.erase(member);
+  by_role_.erase(member);
+  by_username_.erase(member);
+  lookup_.get<ById>().erase(id);
+}
+
+const MemberPtr* MemberSet::find(const Uuid& id) const {
+  const auto& by_id = lookup_.get<ById>();
+  const auto found = by_id.find(id);
+  return found == by_id.end() ? nullptr : &*found;
+}
+
+std::vector<MemberPtr> MemberSet::with_user(const Uuid& user_id) const {
+  const auto range = lookup_.get<ByUser>().equal_range(user_id);
+  return {range.first, range.second};
+}
+
+}  // namespace rollcall::index::detail

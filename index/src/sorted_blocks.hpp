@@ -1,0 +1,205 @@
+// Records in one sort order, stored densely: shared pointers in sorted blocks
+// of at most kBlockSize, 16 bytes an entry where a tree node took 32 to 64. A
+// write moves the entries of at most two blocks (its own and a neighbour's);
+// the block sizes sit in a Fenwick tree, so finding a key costs O(log n) and a
+// rank O(log blocks). The posting lists of the inverted indexes and the
+// store's ordered indexes are such lists.
+#pragma once
+
+#include <algorithm>
+#include <compare>
+#include <cstddef>
+#include <iterator>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "rollcall/index/member_store.hpp"
+
+namespace rollcall::index::detail {
+
+// The positions half: blocks, iteration, ranks, writes at a position.
+// SortedBlocks finds the positions.
+class BlockList {
+ protected:
+  using Block = std::vector<MemberPtr>;
+
+ public:
+  // Large enough that the block directory stays small (a 500,000-entry list
+  // has 1,000 to 1,400 blocks), small enough that moving a block's entries on
+  // a write in the middle stays cheap (8 KiB).
+  static constexpr std::size_t kBlockSize = 512;
+
+  class const_iterator {
+   public:
+    using iterator_category = std::bidirectional_iterator_tag;
+    using value_type = MemberPtr;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const MemberPtr*;
+    using reference = const MemberPtr&;
+
+    const_iterator() = default;
+    reference operator*() const { return (*blocks_)[block_][offset_]; }
+    pointer operator->() const { return &**this; }
+    const_iterator& operator++() {
+      if (++offset_ == (*blocks_)[block_].size()) {
+        ++block_;
+        offset_ = 0;
+      }
+      return *this;
+    }
+    const_iterator& operator--() {
+      if (offset_ == 0) offset_ = (*blocks_)[--block_].size();
+      --offset_;
+      return *this;
+    }
+    const_iterator operator++(int) {
+      const_iterator before = *this;
+      ++*this;
+      return before;
+    }
+    const_iterator operator--(int) {
+      const_iterator before = *this;
+      --*this;
+      return before;
+    }
+    friend bool operator==(const const_iterator&, const const_iterator&) = default;
+
+   private:
+    friend class BlockList;
+    const_iterator(const std::vector<Block>* blocks, std::size_t block, std::size_t offset)
+        : blocks_(blocks), block_(block), offset_(offset) {}
+
+    const std::vector<Block>* blocks_ = nullptr;
+    std::size_t block_ = 0;
+    std::size_t offset_ = 0;  // < the block's size, except at end (block_ == blocks)
+  };
+
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  std::size_t blocks() const { return blocks_.size(); }
+  const_iterator begin() const { return {&blocks_, 0, 0}; }
+  const_iterator end() const { return {&blocks_, blocks_.size(), 0}; }
+
+  // Entries before `at`.
+  std::size_t rank(const_iterator at) const;
+
+ protected:
+  // The first position whose entry is not `before(const OrganizationMember&)`,
+  // which holds of a prefix of the entries.
+  template <class Before>
+  const_iterator partition_point(Before before) const {
+    const auto block = std::partition_point(blocks_.begin(), blocks_.end(),
+                                            [&](const Block& b) { return before(*b.back()); });
+    if (block == blocks_.end()) return end();
+    const auto entry = std::partition_point(block->begin(), block->end(),
+                                            [&](const MemberPtr& m) { return before(*m); });
+    return {&blocks_, static_cast<std::size_t>(block - blocks_.begin()),
+            static_cast<std::size_t>(entry - block->begin())};
+  }
+  // `at` is the first entry that sorts after `member`.
+  void insert_before(const_iterator at, const MemberPtr& member);
+  void erase_at(const_iterator at);
+  void assign(const_iterator at, const MemberPtr& member);
+
+ private:
+  struct Slot {
+    std::size_t block;
+    std::size_t offset;
+  };
+
+  // Prefix sums of the block sizes (a Fenwick tree).
+  class BlockSizes {
+   public:
+    void rebuild(const std::vector<Block>& blocks);
+    void increment(std::size_t block);
+    void decrement(std::size_t block);
+    std::size_t before(std::size_t block) const;  // entries in blocks [0, block)
+
+   private:
+    std::vector<std::size_t> tree_;  // node k (1-based) at k - 1
+  };
+
+  Slot insertion_slot(const_iterator at) const;
+  Slot make_room(Slot slot);
+  Slot new_block(std::size_t block);
+  Slot split(Slot slot);
+  void move_entry(Slot from, Slot to);
+  void insert_at(Slot slot, const MemberPtr& member);
+  void merge_if_sparse(std::size_t block);
+  void merge_into_previous(std::size_t block);
+  void erase_block(std::size_t block);
+
+  std::vector<Block> blocks_;  // none empty
+  BlockSizes sizes_;
+  std::size_t size_ = 0;
+};
+
+// The first fields of `full` against the tuple `prefix`, field by field.
+template <class Full, class Prefix>
+std::strong_ordering compare_prefix(const Full& full, const Prefix& prefix) {
+  static_assert(std::tuple_size_v<Prefix> <= std::tuple_size_v<Full>);
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    std::strong_ordering order = std::strong_ordering::equal;
+    (void)(((order = std::compare_three_way{}(std::get<I>(full), std::get<I>(prefix))) == 0) &&
+           ...);
+    return order;
+  }
+  (std::make_index_sequence<std::tuple_size_v<Prefix>>{});
+}
+
+// `Order::key(const OrganizationMember&)` is the sort key, a tuple whose last
+// field is unique; lookups take any leading part of it as a tuple.
+template <class Order>
+class SortedBlocks : public BlockList {
+ public:
+  // False when an entry with the record's key is already there.
+  bool insert(const MemberPtr& member) {
+    const auto key = Order::key(*member);
+    const const_iterator at = lower_bound(key);
+    if (at != end() && compare_prefix(Order::key(**at), key) == 0) return false;
+    insert_before(at, member);
+    return true;
+  }
+
+  // False unless this very record is there under its key.
+  bool erase(const MemberPtr& member) {
+    const const_iterator at = lower_bound(Order::key(*member));
+    if (at == end() || *at != member) return false;
+    erase_at(at);
+    return true;
+  }
+
+  // `before` is there; `after` takes its place, in place when the key is the same.
+  void replace(const MemberPtr& before, const MemberPtr& after) {
+    if (compare_prefix(Order::key(*before), Order::key(*after)) == 0) {
+      assign(lower_bound(Order::key(*before)), after);
+    } else {
+      erase(before);
+      insert(after);
+    }
+  }
+
+  template <class Prefix>
+  const_iterator lower_bound(const Prefix& prefix) const {
+    return partition_point(
+        [&](const OrganizationMember& m) { return compare_prefix(Order::key(m), prefix) < 0; });
+  }
+
+  template <class Prefix>
+  const_iterator upper_bound(const Prefix& prefix) const {
+    return partition_point(
+        [&](const OrganizationMember& m) { return compare_prefix(Order::key(m), prefix) <= 0; });
+  }
+};
+
+// (OrganizationID, CreatedAt, ID): walks in the default order, and the
+// posting lists of the inverted indexes.
+struct CreatedOrder {
+  static auto key(const OrganizationMember& m) {
+    return std::tie(m.organization_id, m.created_at, m.organization_member_id);
+  }
+};
+using PostingList = SortedBlocks<CreatedOrder>;
+
+}  // namespace rollcall::index::detail

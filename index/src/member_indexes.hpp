@@ -71,7 +71,9 @@ class MemberSet {
   // The current record with this ID, or null.
   const MemberPtr* find(const Uuid& id) const;
   std::vector<MemberPtr> with_user(const Uuid& user_id) const;
-  std::vector<MemberPtr> all() const { return {lookup_.begin(), lookup_.end()}; }
+  // In (OrganizationID, CreatedAt, ID) order: a snapshot written in it loads
+  // by appending to that order and to every posting list.
+  std::vector<MemberPtr> all() const { return {by_created_.begin(), by_created_.end()}; }
   std::size_t size() const { return lookup_.size(); }
 
   const SortedBlocks<CreatedOrder>& by_created() const { return by_created_; }

@@ -149,6 +149,7 @@ class DirectorySink : public persist::SnapshotSink {
   Status add(Filter&& record) override { return put(std::move(record)); }
   Status add(User&& record) override { return put(std::move(record)); }
   Status add(Organization&& record) override { return put(std::move(record)); }
+  // NOLINTNEXTLINE(performance-move-const-arg): one form for every record type
   Status add(AccessToken&& record) override { return put(std::move(record)); }
   Status add(IdempotencyEntry&& record) override { return put(std::move(record)); }
 

@@ -108,7 +108,8 @@ struct Directory::State {
       return;
     }
     if (!mutation.upsert) return erase(mutation.entity, mutation.id);
-    std::visit([this](auto&& record) { put(std::move(record)); }, std::move(*mutation.upsert));
+    std::visit([this](auto&& record) { put(std::forward<decltype(record)>(record)); },
+               std::move(*mutation.upsert));
   }
 
   void erase(persist::EntityType entity, const Uuid& id) {

@@ -28,7 +28,7 @@ filter::Predicate within_view(filter::Predicate where, const View& view);
 
 // Copies what a store request shares with every list into `out`.
 template <class StoreRequest>
-void fill_request(const ListSpec& spec, CompiledList compiled, StoreRequest& out) {
+void fill_request(const ListSpec& spec, CompiledList&& compiled, StoreRequest& out) {
   out.predicate = std::move(compiled.predicate);
   out.order_by = std::move(compiled.order_by);
   out.limit = spec.limit;

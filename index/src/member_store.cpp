@@ -33,7 +33,7 @@ struct OrganizationMemberStore::State {
   std::string token_key;
 
   // Under the unique lock: a logged write as it was logged.
-  void restore_locked(MemberPtr record) {
+  void restore_locked(const MemberPtr& record) {
     const MemberPtr* found = members.find(record->organization_member_id);
     if (found == nullptr) {
       members.insert(record);
@@ -238,7 +238,7 @@ std::optional<StoreError> OrganizationMemberStore::insert(OrganizationMember mem
 void OrganizationMemberStore::restore(OrganizationMember member) {
   auto record = std::make_shared<const OrganizationMember>(std::move(member));
   std::unique_lock lock(state_->mutex);
-  state_->restore_locked(std::move(record));
+  state_->restore_locked(record);
 }
 
 bool OrganizationMemberStore::restore_erase(const Uuid& id) {

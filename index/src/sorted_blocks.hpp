@@ -141,7 +141,7 @@ std::strong_ordering compare_prefix(const Full& full, const Prefix& prefix) {
   static_assert(std::tuple_size_v<Prefix> <= std::tuple_size_v<Full>);
   return [&]<std::size_t... I>(std::index_sequence<I...>) {
     std::strong_ordering order = std::strong_ordering::equal;
-    (void)(((order = std::compare_three_way{}(std::get<I>(full), std::get<I>(prefix))) == 0) &&
+    (void)(std::is_eq(order = std::compare_three_way{}(std::get<I>(full), std::get<I>(prefix))) &&
            ...);
     return order;
   }
@@ -157,7 +157,7 @@ class SortedBlocks : public BlockList {
   bool insert(const MemberPtr& member) {
     const auto key = Order::key(*member);
     const const_iterator at = lower_bound(key);
-    if (at != end() && compare_prefix(Order::key(**at), key) == 0) return false;
+    if (at != end() && std::is_eq(compare_prefix(Order::key(**at), key))) return false;
     insert_before(at, member);
     return true;
   }
@@ -172,7 +172,7 @@ class SortedBlocks : public BlockList {
 
   // `before` is there; `after` takes its place, in place when the key is the same.
   void replace(const MemberPtr& before, const MemberPtr& after) {
-    if (compare_prefix(Order::key(*before), Order::key(*after)) == 0) {
+    if (std::is_eq(compare_prefix(Order::key(*before), Order::key(*after)))) {
       assign(lower_bound(Order::key(*before)), after);
     } else {
       erase(before);
@@ -182,14 +182,16 @@ class SortedBlocks : public BlockList {
 
   template <class Prefix>
   const_iterator lower_bound(const Prefix& prefix) const {
-    return partition_point(
-        [&](const OrganizationMember& m) { return compare_prefix(Order::key(m), prefix) < 0; });
+    return partition_point([&](const OrganizationMember& m) {
+      return std::is_lt(compare_prefix(Order::key(m), prefix));
+    });
   }
 
   template <class Prefix>
   const_iterator upper_bound(const Prefix& prefix) const {
-    return partition_point(
-        [&](const OrganizationMember& m) { return compare_prefix(Order::key(m), prefix) <= 0; });
+    return partition_point([&](const OrganizationMember& m) {
+      return std::is_lteq(compare_prefix(Order::key(m), prefix));
+    });
   }
 };
 

@@ -116,7 +116,7 @@ struct SpaceMemberStore::State {
   }
 
   // Under the unique lock: a logged write as it was logged.
-  void restore_locked(SpaceMemberPtr record) {
+  void restore_locked(const SpaceMemberPtr& record) {
     auto& by_id = members.get<ById>();
     auto found = by_id.find(record->space_member_id);
     if (found == by_id.end()) {
@@ -185,7 +185,7 @@ std::vector<SpaceMemberPtr> SpaceMemberStore::all() const {
 void SpaceMemberStore::restore(SpaceMember member) {
   auto record = std::make_shared<const SpaceMember>(std::move(member));
   std::unique_lock lock(state_->mutex);
-  state_->restore_locked(std::move(record));
+  state_->restore_locked(record);
 }
 
 bool SpaceMemberStore::restore_erase(const Uuid& id) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "splitmix64.hpp"
@@ -291,6 +292,16 @@ std::vector<OrganizationMember> generate_members(const GeneratorOptions& options
   members.reserve(options.members);
   for (std::size_t i = 0; i < options.members; ++i) members.push_back(generator.member(i));
   return members;
+}
+
+GeneratorOptions index_bench_options(int argc, char** argv) {
+  GeneratorOptions options;
+  options.members = 1'000'000;
+  options.organizations = 1000;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string_view(argv[i]) == "--members") options.members = std::stoul(argv[++i]);
+  }
+  return options;
 }
 
 }  // namespace rollcall::bench

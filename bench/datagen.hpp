@@ -26,6 +26,10 @@ struct GeneratorOptions {
   double big_org_share = 0.5;
 };
 
+// The index benchmarks' data set: 1,000,000 members in 1,000 organizations
+// (half in one), or `--members N` from the command line.
+GeneratorOptions index_bench_options(int argc, char** argv);
+
 // Vocabularies the records draw from, for benchmarks that need existing values.
 inline constexpr std::array<std::string_view, 3> kRoles = {"OWNER", "ADMIN", "MEMBER"};
 inline constexpr std::array<std::string_view, 2> kStatuses = {"active", "pending"};

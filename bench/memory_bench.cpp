@@ -8,7 +8,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,12 +39,7 @@ std::size_t records_bytes(const std::vector<OrganizationMember>& members) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  rollcall::bench::GeneratorOptions options;
-  options.members = 1'000'000;
-  options.organizations = 1000;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], "--members") == 0) options.members = std::stoul(argv[++i]);
-  }
+  const auto options = rollcall::bench::index_bench_options(argc, argv);
   const auto members = rollcall::bench::generate_members(options);
   const std::size_t records = records_bytes(members);
 

@@ -270,12 +270,7 @@ std::string format_ms(double seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  rollcall::bench::GeneratorOptions options;
-  options.members = 1'000'000;
-  options.organizations = 1000;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], "--members") == 0) options.members = std::stoul(argv[++i]);
-  }
+  const auto options = rollcall::bench::index_bench_options(argc, argv);
   const rollcall::bench::MemberGenerator generator(options);
   auto members = rollcall::bench::generate_members(options);
   const auto& schema = rollcall::index::organization_member_schema();

@@ -22,6 +22,13 @@ struct SpaceReader {
   bool covers(const SpaceMember& member) const {
     return space_id ? member.space_id == *space_id : member.organization_id == organization_id;
   }
+  // A store request over the memberships it covers.
+  SpaceMemberListRequest request() const {
+    SpaceMemberListRequest out;
+    out.organization_id = organization_id;
+    out.space_id = space_id;
+    return out;
+  }
 };
 
 // Whoever may not read these space memberships is refused before any lookup,
@@ -154,9 +161,7 @@ DirectoryResult<Listing<SpaceMemberPtr>> Directory::list_space_members(const Act
                                                                        const ListSpec& spec) const {
   auto reader = space_reader(*this, actor, scope);
   if (!reader) return reader.error();
-  SpaceMemberListRequest request;
-  request.organization_id = reader->organization_id;
-  request.space_id = reader->space_id;
+  SpaceMemberListRequest request = reader->request();
   auto fields =
       prepare(*this, actor, spec, *reader->view, kSpaceMemberEntity, reader->space_id, request);
   if (!fields) return fields.error();
@@ -195,9 +200,7 @@ DirectoryResult<ListPlan> Directory::explain_space_members(const Actor& actor,
   auto reader = space_reader(*this, actor, scope);
   if (!reader) return reader.error();
   if (auto bad = check_compiled_for(where, *reader->view)) return *bad;
-  SpaceMemberListRequest request;
-  request.organization_id = reader->organization_id;
-  request.space_id = reader->space_id;
+  SpaceMemberListRequest request = reader->request();
   request.predicate = detail::within_view(where, *reader->view);
   return plan_of(state_->space_store, request, *reader->view, [&] {
     SpaceMemberListRequest count = request;

@@ -2,15 +2,19 @@
 // through the write-ahead log's group commit alone and through the Directory's
 // write path (an invitation, as `POST .../organization_member` makes it;
 // target: 20,000/s with many writers), and the time to write and load a
-// snapshot of N OrganizationMember records (default 1,000,000).
+// snapshot of N OrganizationMember records (default 1,000,000), and the time
+// a Directory takes to open on that snapshot (what a server's start-up waits for).
 //
 //   persistence_bench [--members N] [--seconds S] [--dir D] [--writers W,W,...]
+//                     [--part writes|snapshot|all]
 //
 // D (default: a fresh directory under $TMPDIR or /tmp) should be on the disk
 // the server will use; it is removed afterwards. W (default 1,8,64,256; each
-// 1..4096) are the writer thread counts. Each line also gives the process's CPU
+// 1..4096) are the writer thread counts; --part runs only the writes or only the
+// snapshot steps (default all). Each line also gives the process's CPU
 // time and context switches per write: on a shared machine they vary less
 // than the rate.
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -25,6 +29,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "datagen.hpp"
@@ -45,6 +50,8 @@ struct Options {
   double seconds = 2;
   std::string dir;
   std::vector<int> writers = {1, 8, 64, 256};
+  bool writes = true;
+  bool snapshot = true;
 };
 
 double seconds_since(Clock::time_point start) {
@@ -163,10 +170,15 @@ void bench_snapshot_write(const std::string& dir, std::size_t members) {
   const auto pointers = store;
   std::printf("pointer copy    %.3f s  (what a snapshot holds the store's lock for)\n",
               seconds_since(start));
+  // In the order the store writes its snapshots: (OrganizationID, CreatedAt, ID).
+  std::sort(store.begin(), store.end(), [](const auto& a, const auto& b) {
+    return std::tie(a->organization_id, a->created_at, a->organization_member_id) <
+           std::tie(b->organization_id, b->created_at, b->organization_member_id);
+  });
 
   start = Clock::now();
   const double cpu = cpu_seconds();
-  auto written = persist::write_snapshot(dir, 1, pointers);
+  auto written = persist::write_snapshot(dir, 1, store);
   if (!written) die(written.status().message());
   std::printf("snapshot write  %.2f s (%.2f s CPU)  %.1f MB, %.0f bytes/record, fsynced\n",
               seconds_since(start), cpu_seconds() - cpu, static_cast<double>(written->bytes) / 1e6,
@@ -182,6 +194,24 @@ void bench_snapshot_load(const std::string& dir) {
   std::printf("snapshot load   %.2f s (%.2f s CPU)  %zu records, page cache warm\n",
               seconds_since(start), cpu_seconds() - cpu,
               loaded->snapshot->organization_members.size());
+}
+
+// Start-up: the newest snapshot read and every index built, ready for requests.
+void bench_directory_open(const std::string& dir) {
+  const std::size_t heap_before = mallinfo2().uordblks;
+  const auto start = Clock::now();
+  const double cpu = cpu_seconds();
+  index::DirectoryOptions options;
+  options.token_key = "bench";
+  auto opened = index::Directory::open(dir, options);
+  if (!opened) die(opened.status().message());
+  const double seconds = seconds_since(start);
+  const std::size_t members = (*opened)->members().size();
+  std::printf(
+      "directory open  %.2f s (%.2f s CPU)  %zu members indexed, page cache warm; "
+      "heap %.0f bytes/member\n",
+      seconds, cpu_seconds() - cpu, members,
+      static_cast<double>(mallinfo2().uordblks - heap_before) / static_cast<double>(members));
 }
 
 // "64,256" -> {64, 256}; each count 1..kMaxWriters.
@@ -215,6 +245,13 @@ Options parse(int argc, char** argv) {
       options.dir = argv[i + 1];
     } else if (flag == "--writers") {
       options.writers = parse_writers(argv[i + 1]);
+    } else if (flag == "--part") {
+      const std::string_view part = argv[i + 1];
+      if (part != "writes" && part != "snapshot" && part != "all") {
+        die("--part wants writes, snapshot or all, not '" + std::string(part) + "'");
+      }
+      options.writes = part != "snapshot";
+      options.snapshot = part != "writes";
     } else {
       die("unknown option " + std::string(flag));
     }
@@ -236,15 +273,18 @@ int main(int argc, char** argv) {
   std::string payload;
   persist::encode_upsert(bench::MemberGenerator({}).member(0), payload);
   std::printf("WAL payload: %zu bytes (one encoded OrganizationMember upsert)\n", payload.size());
-  for (int threads : options.writers) {
+  for (int threads : options.writes ? options.writers : std::vector<int>{}) {
     bench_wal(options.dir + "/wal", threads, options.seconds, payload);
   }
-  for (int threads : options.writers) {
+  for (int threads : options.writes ? options.writers : std::vector<int>{}) {
     bench_directory(options.dir + "/directory", threads, options.seconds);
   }
-  const std::string snapshot_dir = options.dir + "/snapshot";
-  std::filesystem::create_directories(snapshot_dir);
-  bench_snapshot_write(snapshot_dir, options.members);
-  bench_snapshot_load(snapshot_dir);
+  if (options.snapshot) {
+    const std::string snapshot_dir = options.dir + "/snapshot";
+    std::filesystem::create_directories(snapshot_dir);
+    bench_snapshot_write(snapshot_dir, options.members);
+    bench_snapshot_load(snapshot_dir);
+    bench_directory_open(snapshot_dir);
+  }
   std::filesystem::remove_all(options.dir);
 }

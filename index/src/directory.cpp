@@ -137,13 +137,21 @@ std::string fold_email(std::string_view email) {
 
 namespace {
 
-// Loads a snapshot's records into the directory.
+// Loads a snapshot's records into the directory: memberships are kept for one
+// bulk load at the end, the rest applied as they come.
 class DirectorySink : public persist::SnapshotSink {
  public:
   using Apply = std::function<void(Mutation&&)>;
   explicit DirectorySink(Apply apply) : apply_(std::move(apply)) {}
 
-  Status add(OrganizationMember&& record) override { return put(std::move(record)); }
+  Status begin(const persist::SnapshotInfo& info) override {
+    members_.reserve(info.organization_members);
+    return {};
+  }
+  Status add(OrganizationMember&& record) override {
+    members_.push_back(std::make_shared<const OrganizationMember>(std::move(record)));
+    return {};
+  }
   Status add(SpaceMember&& record) override { return put(std::move(record)); }
   Status add(Space&& record) override { return put(std::move(record)); }
   Status add(Filter&& record) override { return put(std::move(record)); }
@@ -153,6 +161,8 @@ class DirectorySink : public persist::SnapshotSink {
   Status add(AccessToken&& record) override { return put(std::move(record)); }
   Status add(IdempotencyEntry&& record) override { return put(std::move(record)); }
 
+  std::vector<MemberPtr> take_members() { return std::move(members_); }
+
  private:
   template <class Record>
   Status put(Record&& record) {
@@ -160,6 +170,7 @@ class DirectorySink : public persist::SnapshotSink {
     return {};
   }
   Apply apply_;
+  std::vector<MemberPtr> members_;
 };
 
 }  // namespace
@@ -182,6 +193,7 @@ Result<std::unique_ptr<Directory>> Directory::open(const std::string& data_dir,
   });
   auto loaded = persist::load_newest_snapshot(data_dir, sink);
   if (!loaded) return loaded.status();
+  raw->load_members(sink.take_members());
   Recovery& recovery = state->recovery;
   recovery.snapshot = loaded->loaded;
   recovery.skipped_snapshots = loaded->skipped;
@@ -396,7 +408,7 @@ DirectoryResult<Created<MemberPtr>> Directory::invite(
   if (auto repeat = state_->replay<MemberPtr>(idempotent)) return *repeat;
   {
     std::shared_lock read(state_->tables);
-    for (const MemberPtr& other : state_->members_with_email(invitation.email)) {
+    for (const MemberPtr& other : state_->store.find_by_email(invitation.email)) {
       if (other->organization_id == organization_id) {
         return error(StoreErrorCode::kConflict,
                      "Email '" + invitation.email + "' already has a membership here");
@@ -525,7 +537,7 @@ DirectoryResult<Page<MemberPtr>> Directory::memberships(
   {
     std::shared_lock read(state_->tables);
     mine = state_->store.find_by_user(user.user_id);
-    for (MemberPtr& invited : state_->members_with_email(user.email)) {
+    for (MemberPtr& invited : state_->store.find_by_email(user.email)) {
       if (invited->status == "pending") mine.push_back(std::move(invited));
     }
   }
@@ -546,7 +558,7 @@ MemberPtr Directory::membership(const User& user, const Uuid& organization_id) c
   for (MemberPtr& member : state_->store.find_by_user(user.user_id)) {
     if (member->organization_id == organization_id) return member;
   }
-  for (MemberPtr& invited : state_->members_with_email(user.email)) {
+  for (MemberPtr& invited : state_->store.find_by_email(user.email)) {
     if (invited->organization_id == organization_id && invited->status == "pending") {
       return invited;
     }

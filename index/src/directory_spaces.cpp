@@ -113,7 +113,7 @@ DirectoryResult<Created<Seen<SpaceMemberPtr>>> Directory::add_space_member(
     std::shared_lock read(state_->tables);
     // An organization MEMBER (a space admin) may not learn of pending ones.
     const bool sees_pending = access->organization_standing != Standing::kMember;
-    for (MemberPtr& candidate : state_->members_with_email(invitation.email)) {
+    for (MemberPtr& candidate : state_->store.find_by_email(invitation.email)) {
       if (candidate->organization_id == access->space.organization_id &&
           (sees_pending || candidate->status == "active")) {
         member = candidate;

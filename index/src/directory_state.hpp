@@ -88,28 +88,37 @@ struct Directory::State {
     space_store.restore(std::move(batch.space_members));
   }
 
+  // Start-up: a snapshot's memberships, indexed at once.
+  void load_members(std::vector<MemberPtr> records) {
+    std::unique_lock guard(tables);
+    store.load(std::move(records));
+  }
+
   struct Batch {
     std::vector<OrganizationMemberStore::Restore> members;
     std::vector<SpaceMemberStore::Restore> space_members;
-    // The emails of the memberships the batch wrote so far (none: erased).
-    std::unordered_map<Uuid, std::optional<std::string>, detail::UuidHash> written;
   };
 
   void apply_locked(detail::Mutation&& mutation, Batch& batch) {
     if (mutation.entity == persist::EntityType::kOrganizationMember) {
-      return apply_member(mutation, batch);
+      return stage<OrganizationMember>(std::move(mutation), batch.members);
     }
     if (mutation.entity == persist::EntityType::kSpaceMember) {
-      if (mutation.upsert) {
-        batch.space_members.emplace_back(std::get<SpaceMember>(std::move(*mutation.upsert)));
-      } else {
-        batch.space_members.emplace_back(mutation.id);
-      }
-      return;
+      return stage<SpaceMember>(std::move(mutation), batch.space_members);
     }
     if (!mutation.upsert) return erase(mutation.entity, mutation.id);
     std::visit([this](auto&& record) { put(std::forward<decltype(record)>(record)); },
                std::move(*mutation.upsert));
+  }
+
+  // A membership write, for its store's batch.
+  template <class Record, class Writes>
+  static void stage(detail::Mutation&& mutation, Writes& writes) {
+    if (mutation.upsert) {
+      writes.emplace_back(std::get<Record>(std::move(*mutation.upsert)));
+    } else {
+      writes.emplace_back(mutation.id);
+    }
   }
 
   void erase(persist::EntityType entity, const Uuid& id) {
@@ -153,51 +162,12 @@ struct Directory::State {
     const Timestamp at = detail::now();
     std::erase_if(answers, [&](const auto& item) { return !retained(item.second, at); });
   }
-  void put(OrganizationMember&& /*member*/) {}  // see apply_member
+  void put(OrganizationMember&& /*member*/) {}  // see apply_locked
   void put(SpaceMember&& /*member*/) {}         // see apply_locked
   void put(Space&& space) { spaces[space.space_id] = std::move(space); }
   void put(Filter&& filter) { filters[filter.filter_id] = std::move(filter); }
 
-  // Keeps the email index in step with the membership the batch writes.
-  void apply_member(detail::Mutation& mutation, Batch& batch) {
-    const Uuid id = mutation.upsert
-                        ? std::get<OrganizationMember>(*mutation.upsert).organization_member_id
-                        : mutation.id;
-    std::optional<std::string> before_email;
-    if (auto earlier = batch.written.find(id); earlier != batch.written.end()) {
-      before_email = earlier->second;
-    } else if (MemberPtr before = store.find(id)) {
-      before_email = before->email;
-    }
-    if (before_email) unlist_email(*before_email, id);
-    if (!mutation.upsert) {
-      batch.written[id] = std::nullopt;
-      batch.members.emplace_back(id);
-      return;
-    }
-    auto& member = std::get<OrganizationMember>(*mutation.upsert);
-    members_by_email[fold_email(member.email)].push_back(id);
-    batch.written[id] = member.email;
-    batch.members.emplace_back(std::move(member));
-  }
-  void unlist_email(std::string_view email, const Uuid& id) {
-    auto found = members_by_email.find(fold_email(email));
-    if (found == members_by_email.end()) return;
-    std::erase(found->second, id);
-    if (found->second.empty()) members_by_email.erase(found);
-  }
-
   // --- reads under `tables` -------------------------------------------------
-  std::vector<MemberPtr> members_with_email(std::string_view email) const {
-    std::vector<MemberPtr> out;
-    auto found = members_by_email.find(fold_email(email));
-    if (found == members_by_email.end()) return out;
-    for (const Uuid& id : found->second) {
-      if (MemberPtr member = store.find(id)) out.push_back(std::move(member));
-    }
-    return out;
-  }
-
   MemberPtr active_membership(const Uuid& user_id, const Uuid& org) const {
     for (MemberPtr& member : store.find_by_user(user_id)) {
       if (member->organization_id == org && member->status == "active") return member;
@@ -328,8 +298,7 @@ struct Directory::State {
   std::unordered_map<std::string, Uuid> users_by_email;
   std::unordered_map<std::string, AccessToken> tokens;  // by SHA-256
   std::map<Uuid, Organization> organizations;
-  std::unordered_map<std::string, std::vector<Uuid>> members_by_email;  // folded
-  std::unordered_map<std::string, IdempotencyEntry> answers;            // by scope
+  std::unordered_map<std::string, IdempotencyEntry> answers;  // by scope
   std::size_t answers_since_prune = 0;
   std::map<Uuid, Space> spaces;
   std::map<Uuid, Filter> filters;

@@ -11,7 +11,40 @@ void erase_posting(Map& map, const Key& key, const MemberPtr& member) {
   if (found->second.empty()) map.erase(found);
 }
 
+// Each list's entries, in order, then each list filled with them.
+template <class Key, class Hash>
+class ListEntries {
+ public:
+  void add(const Key& key, const MemberPtr& member) {
+    std::vector<MemberPtr>& entries = entries_[key];
+    if (entries.empty() || entries.back() != member) entries.push_back(member);  // once a record
+  }
+  template <class Map>
+  void fill(Map& lists) {
+    for (auto& [key, entries] : entries_) lists[key].fill_sorted(std::move(entries));
+  }
+
+ private:
+  std::unordered_map<Key, std::vector<MemberPtr>, Hash> entries_;
+};
+
 }  // namespace
+
+void Inverted::build(const SortedBlocks<CreatedOrder>& members) {
+  ListEntries<Uuid, UuidHash> role_ids;
+  ListEntries<std::string, std::hash<std::string>> labels;
+  ListEntries<std::string, std::hash<std::string>> label_keys;
+  for (const MemberPtr& member : members) {
+    for (const Uuid& role_id : member->role_ids) role_ids.add(role_id, member);
+    for (const auto& [key, value] : member->labels) {
+      labels.add(label_entry(key, value), member);
+      label_keys.add(key, member);
+    }
+  }
+  role_ids.fill(by_role_id);
+  labels.fill(by_label);
+  label_keys.fill(by_label_key);
+}
 
 void Inverted::add(const MemberPtr& member) {
   for (const Uuid& role_id : member->role_ids) by_role_id[role_id].insert(member);

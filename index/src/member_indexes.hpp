@@ -3,6 +3,7 @@
 // exactly; each counts a key range in O(log n).
 #pragma once
 
+#include <algorithm>
 #include <boost/multi_index/hashed_index.hpp>
 #include <boost/multi_index_container.hpp>
 #include <cstring>
@@ -36,12 +37,41 @@ struct UserKey {
   Uuid operator()(const MemberPtr& m) const { return m->user_id.value_or(Uuid{}); }
 };
 
+// An Email as the email index sees it: equal to another ignoring ASCII case.
+struct FoldedEmail {
+  std::string_view text;
+};
+struct FoldedEmailHash {
+  std::size_t operator()(const FoldedEmail& email) const noexcept {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a
+    for (const char c : email.text) hash = (hash ^ fold(c)) * 0x100000001b3ULL;
+    return hash;
+  }
+  static unsigned char fold(char c) {
+    return static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+};
+struct FoldedEmailEqual {
+  bool operator()(const FoldedEmail& a, const FoldedEmail& b) const noexcept {
+    return std::ranges::equal(a.text, b.text, [](char x, char y) {
+      return FoldedEmailHash::fold(x) == FoldedEmailHash::fold(y);
+    });
+  }
+};
+struct EmailKey {
+  using result_type = FoldedEmail;
+  FoldedEmail operator()(const MemberPtr& m) const { return {m->email}; }
+};
+
 struct ById {};
 struct ByUser {};
+struct ByEmail {};
 
 using MemberLookup = bmi::multi_index_container<
     MemberPtr, bmi::indexed_by<bmi::hashed_unique<bmi::tag<ById>, IdKey, UuidHash>,
-                               bmi::hashed_non_unique<bmi::tag<ByUser>, UserKey, UuidHash>>>;
+                               bmi::hashed_non_unique<bmi::tag<ByUser>, UserKey, UuidHash>,
+                               bmi::hashed_non_unique<bmi::tag<ByEmail>, EmailKey, FoldedEmailHash,
+                                                      FoldedEmailEqual>>>;
 
 // (OrganizationID, Role, CreatedAt, ID)
 struct RoleOrder {
@@ -63,6 +93,12 @@ class MemberSet {
  public:
   // False when the ID is taken.
   bool insert(const MemberPtr& member);
+  // The parts of the set, which touch nothing in common.
+  enum class Part : std::uint8_t { kLookup, kCreatedOrder, kRoleAndUsernameOrders };
+  // Into an empty set: one part built at once, each order sorted once. Parts
+  // may be built at the same time. The set is whole only when no two records
+  // have the same ID: size() is then records.size().
+  void build(Part part, const std::vector<MemberPtr>& records);
   // `before` is a current record; `after` has its ID.
   void replace(const MemberPtr& before, const MemberPtr& after);
   // `member` is a current record.
@@ -71,6 +107,8 @@ class MemberSet {
   // The current record with this ID, or null.
   const MemberPtr* find(const Uuid& id) const;
   std::vector<MemberPtr> with_user(const Uuid& user_id) const;
+  // Those whose Email equals `email` ignoring ASCII case.
+  std::vector<MemberPtr> with_email(std::string_view email) const;
   // In (OrganizationID, CreatedAt, ID) order: a snapshot written in it loads
   // by appending to that order and to every posting list.
   std::vector<MemberPtr> all() const { return {by_created_.begin(), by_created_.end()}; }
@@ -94,6 +132,9 @@ struct Inverted {
 
   void add(const MemberPtr& member);
   void remove(const MemberPtr& member);
+  // Into empty indexes: every posting list filled at once from the order
+  // they keep.
+  void build(const SortedBlocks<CreatedOrder>& members);
 };
 
 inline std::string label_entry(std::string_view key, std::string_view value) {

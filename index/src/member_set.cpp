@@ -10,6 +10,22 @@ bool MemberSet::insert(const MemberPtr& member) {
   return true;
 }
 
+void MemberSet::build(Part part, const std::vector<MemberPtr>& records) {
+  switch (part) {
+    case Part::kLookup:
+      lookup_.get<ById>().reserve(records.size());  // each index rehashes on its own
+      lookup_.get<ByUser>().reserve(records.size());
+      lookup_.get<ByEmail>().reserve(records.size());
+      lookup_.insert(records.begin(), records.end());
+      return;
+    case Part::kCreatedOrder:
+      return by_created_.build(records);
+    case Part::kRoleAndUsernameOrders:
+      by_role_.build(records);
+      return by_username_.build(records);
+  }
+}
+
 void MemberSet::replace(const MemberPtr& before, const MemberPtr& after) {
   by_created_.replace(before, after);
   by_role_.replace(before, after);
@@ -34,6 +50,11 @@ const MemberPtr* MemberSet::find(const Uuid& id) const {
 
 std::vector<MemberPtr> MemberSet::with_user(const Uuid& user_id) const {
   const auto range = lookup_.get<ByUser>().equal_range(user_id);
+  return {range.first, range.second};
+}
+
+std::vector<MemberPtr> MemberSet::with_email(std::string_view email) const {
+  const auto range = lookup_.get<ByEmail>().equal_range(FoldedEmail{email});
   return {range.first, range.second};
 }
 

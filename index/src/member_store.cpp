@@ -1,8 +1,11 @@
 #include "rollcall/index/member_store.hpp"
+#include <chrono>
+#include <cstdio>
 
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <future>
 #include <mutex>
 #include <shared_mutex>
 #include <tuple>
@@ -250,6 +253,31 @@ void OrganizationMemberStore::restore(std::vector<Restore> writes) {
   detail::restore_batch<OrganizationMember>(*state_, std::move(writes));
 }
 
+void OrganizationMemberStore::load(std::vector<MemberPtr> records) {
+  using Part = detail::MemberSet::Part;
+  std::unique_lock lock(state_->mutex);
+  detail::MemberSet& members = state_->members;
+  if (members.size() == 0) {
+    // On two threads; the posting lists are filled from the CreatedAt order.
+    auto others = std::async(std::launch::async,
+                             [&] { members.build(Part::kRoleAndUsernameOrders, records); });
+    members.build(Part::kLookup, records);
+    const bool distinct = members.size() == records.size();
+    if (distinct) {
+      members.build(Part::kCreatedOrder, records);
+      state_->inverted.build(members.by_created());
+    }
+    others.get();
+    if (distinct) {
+      state_->history.forget();
+      return;
+    }
+    members = detail::MemberSet();  // IDs repeat: one record at a time, the last one wins
+  }
+  for (const MemberPtr& record : records) state_->restore_locked(record);
+  state_->history.forget();
+}
+
 namespace {
 
 // The organization must keep an active OWNER when `before` stops being one.
@@ -315,6 +343,11 @@ MemberPtr OrganizationMemberStore::find(const Uuid& id) const {
 std::vector<MemberPtr> OrganizationMemberStore::find_by_user(const Uuid& user_id) const {
   std::shared_lock lock(state_->mutex);
   return state_->members.with_user(user_id);
+}
+
+std::vector<MemberPtr> OrganizationMemberStore::find_by_email(std::string_view email) const {
+  std::shared_lock lock(state_->mutex);
+  return state_->members.with_email(email);
 }
 
 std::size_t OrganizationMemberStore::active_owner_count(const Uuid& organization_id) const {

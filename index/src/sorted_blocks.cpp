@@ -1,6 +1,7 @@
 #include "sorted_blocks.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <iterator>
 
 namespace rollcall::index::detail {
@@ -22,6 +23,19 @@ void insert_entry(std::vector<MemberPtr>& block, std::size_t offset, MemberPtr e
 constexpr std::size_t lowest_bit(std::size_t k) { return k & (~k + 1); }
 
 }  // namespace
+
+// Full blocks: the first write into one splits it, and a list that is only
+// read wastes no room.
+void BlockList::fill_sorted(std::vector<MemberPtr> sorted) {
+  assert(blocks_.empty());
+  for (std::size_t first = 0; first < sorted.size(); first += kBlockSize) {
+    const auto from = entry_at(sorted, first);
+    const auto to = entry_at(sorted, std::min(sorted.size(), first + kBlockSize));
+    blocks_.emplace_back(std::make_move_iterator(from), std::make_move_iterator(to));
+  }
+  size_ += sorted.size();
+  sizes_.rebuild(blocks_);
+}
 
 void BlockList::insert_before(const_iterator at, const MemberPtr& member) {
   insert_at(blocks_.empty() ? new_block(0) : make_room(insertion_slot(at)), member);

@@ -9,8 +9,11 @@
 #include <algorithm>
 #include <compare>
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
+#include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -74,6 +77,9 @@ class BlockList {
     std::size_t block_ = 0;
     std::size_t offset_ = 0;  // < the block's size, except at end (block_ == blocks)
   };
+
+  // Into an empty list: `sorted` holds distinct keys in the list's order.
+  void fill_sorted(std::vector<MemberPtr> sorted);
 
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
@@ -148,6 +154,62 @@ std::strong_ordering compare_prefix(const Full& full, const Prefix& prefix) {
   (std::make_index_sequence<std::tuple_size_v<Prefix>>{});
 }
 
+// A text field of a sort key, its first bytes first: sorting on it reads the
+// text itself only when those are equal.
+struct TextSortKey {
+  std::uint64_t head;  // the first 8 bytes, big-endian, zero-padded
+  std::string_view text;
+
+  explicit TextSortKey(std::string_view text) : head(0), text(text) {
+    for (std::size_t i = 0; i < 8; ++i) {
+      const auto byte = i < text.size() ? static_cast<unsigned char>(text[i]) : 0U;
+      head = (head << 8) | byte;
+    }
+  }
+  friend std::strong_ordering operator<=>(const TextSortKey& a, const TextSortKey& b) {
+    if (a.head != b.head) return a.head <=> b.head;
+    return a.text <=> b.text;
+  }
+  friend bool operator==(const TextSortKey& a, const TextSortKey& b) {
+    return a.head == b.head && a.text == b.text;
+  }
+};
+
+// A UUID of a sort key as two numbers, which compare faster than 16 bytes.
+struct UuidSortKey {
+  std::uint64_t high;
+  std::uint64_t low;
+
+  explicit UuidSortKey(const Uuid& uuid) : high(0), low(0) {
+    for (std::size_t i = 0; i < 8; ++i) {
+      high = (high << 8) | uuid.bytes[i];
+      low = (low << 8) | uuid.bytes[i + 8];
+    }
+  }
+  friend std::strong_ordering operator<=>(const UuidSortKey& a, const UuidSortKey& b) {
+    return a.high != b.high ? a.high <=> b.high : a.low <=> b.low;
+  }
+  friend bool operator==(const UuidSortKey& a, const UuidSortKey& b) {
+    return a.high == b.high && a.low == b.low;
+  }
+};
+
+// A key with its fields copied out of the record (text as a TextSortKey), for
+// sorting many records without reading each record at every comparison.
+template <class... Fields>
+auto sort_key(const std::tuple<Fields...>& key) {
+  const auto copy = []<class Field>(const Field& field) {
+    if constexpr (std::is_convertible_v<Field, std::string_view>) {
+      return TextSortKey(field);
+    } else if constexpr (std::is_same_v<Field, Uuid>) {
+      return UuidSortKey(field);
+    } else {
+      return std::remove_cvref_t<Field>(field);
+    }
+  };
+  return std::apply([&](const auto&... field) { return std::tuple(copy(field)...); }, key);
+}
+
 // `Order::key(const OrganizationMember&)` is the sort key, a tuple whose last
 // field is unique; lookups take any leading part of it as a tuple.
 template <class Order>
@@ -160,6 +222,27 @@ class SortedBlocks : public BlockList {
     if (at != end() && std::is_eq(compare_prefix(Order::key(**at), key))) return false;
     insert_before(at, member);
     return true;
+  }
+
+  // Into an empty list: `entries` (any order) sorted once; of entries with
+  // the same key, one is kept.
+  void build(const std::vector<MemberPtr>& entries) {
+    using Key = decltype(sort_key(Order::key(std::declval<const OrganizationMember&>())));
+    std::vector<std::pair<Key, std::size_t>> keyed;  // an entry's key and position
+    keyed.reserve(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      keyed.emplace_back(sort_key(Order::key(*entries[i])), i);
+    }
+    const auto before = [](const auto& a, const auto& b) { return a.first < b.first; };
+    if (!std::is_sorted(keyed.begin(), keyed.end(), before)) {
+      std::sort(keyed.begin(), keyed.end(), before);
+    }
+    const auto same = [](const auto& a, const auto& b) { return a.first == b.first; };
+    keyed.erase(std::unique(keyed.begin(), keyed.end(), same), keyed.end());
+    std::vector<MemberPtr> sorted;
+    sorted.reserve(keyed.size());
+    for (const auto& entry : keyed) sorted.push_back(entries[entry.second]);
+    fill_sorted(std::move(sorted));
   }
 
   // False unless this very record is there under its key.

@@ -162,6 +162,14 @@ TEST_F(DirectoryPersistenceTest, OpeningLoadsTheNewestSnapshotAndReplaysOnlyTheL
   EXPECT_EQ(stored(invited[7]), test::json(*invited[7]));
   EXPECT_EQ(stored(after_snapshot), test::json(*after_snapshot));
   EXPECT_EQ(directory_->find_user(owner_.user_id)->username, "ada");
+  // The email index came back with the snapshot's records and the log's.
+  for (int n : {8, 21}) {
+    auto again =
+        directory_->invite(Actor::admin(), org_, {"M" + std::to_string(n) + "@Example.com", {}});
+    ASSERT_FALSE(again) << n;
+    EXPECT_EQ(again.error().code, StoreErrorCode::kConflict) << again.error().message;
+  }
+  EXPECT_TRUE(directory_->invite(Actor::admin(), org_, {"m7@example.com", {}}));  // was removed
 }
 
 TEST_F(DirectoryPersistenceTest, TornLogTailIsCutReportedAndWrittenOver) {

@@ -167,6 +167,90 @@ TEST_F(MemberStoreTest, ErasedRecordLeavesEveryIndex) {
           .empty());
 }
 
+TEST_F(MemberStoreTest, FindByEmailIgnoresAsciiCaseOnly) {
+  add(org_a_, 1, [](OrganizationMember& m) { m.email = "Ada.Lovelace@Example.COM"; });
+  add(org_b_, 2, [](OrganizationMember& m) { m.email = "ada.lovelace@example.com"; });
+  add(org_a_, 3, [](OrganizationMember& m) { m.email = "\xC3\x85sa@example.com"; });  // Åsa
+  std::vector<Uuid> found = ids_of(store_.find_by_email("ADA.LOVELACE@EXAMPLE.COM"));
+  std::sort(found.begin(), found.end());
+  EXPECT_EQ(found, (std::vector{member_id(1), member_id(2)}));
+  EXPECT_EQ(ids_of(store_.find_by_email("\xC3\x85SA@example.com")), std::vector{member_id(3)});
+  EXPECT_TRUE(store_.find_by_email("\xC3\xA5sa@example.com").empty());  // åsa: not ASCII
+  EXPECT_TRUE(store_.find_by_email("ada.lovelace@example.co").empty());
+
+  EXPECT_TRUE(succeeded(
+      store_.replace(changed(1, [](OrganizationMember& m) { m.email = "countess@example.com"; }))));
+  EXPECT_EQ(ids_of(store_.find_by_email("ada.lovelace@example.com")), std::vector{member_id(2)});
+  EXPECT_EQ(ids_of(store_.find_by_email("Countess@example.com")), std::vector{member_id(1)});
+  EXPECT_TRUE(succeeded(store_.erase(member_id(1))));
+  EXPECT_TRUE(store_.find_by_email("countess@example.com").empty());
+}
+
+// --- Loading at start-up ----------------------------------------------------
+
+std::vector<MemberPtr> shared(std::vector<OrganizationMember> records) {
+  std::vector<MemberPtr> out;
+  for (OrganizationMember& m : records) {
+    out.push_back(std::make_shared<const OrganizationMember>(std::move(m)));
+  }
+  return out;
+}
+
+TEST_F(MemberStoreTest, LoadIntoAnEmptyStoreIndexesEveryRecord) {
+  std::vector<OrganizationMember> records;
+  for (std::uint64_t n : {7, 3, 9, 1, 5}) {
+    OrganizationMember m = make_member(org_a_, n);
+    m.role = n == 3 ? "OWNER" : "MEMBER";
+    m.role_ids = {make_uuid(kRoleTag, n % 2)};
+    m.labels = {{"team", n < 5 ? "x" : "y"}};
+    records.push_back(std::move(m));
+  }
+  records.push_back(make_member(org_b_, 2));
+  store_.load(shared(records));
+  EXPECT_EQ(store_.size(), 6u);
+  EXPECT_EQ(store_.active_owner_count(org_a_), 1u);
+  EXPECT_EQ(list_ids(request_for(org_a_)),
+            (std::vector{member_id(1), member_id(3), member_id(5), member_id(7), member_id(9)}));
+  EXPECT_EQ(list_ids(request_for(org_a_, "Labels.team = 'x'")),
+            (std::vector{member_id(1), member_id(3)}));
+  EXPECT_EQ(list_ids(request_for(org_a_, "RoleIDs ? '" + make_uuid(kRoleTag, 0).to_string() + "'")),
+            std::vector<Uuid>{});
+  EXPECT_EQ(list_ids(request_for(org_a_, "Username >= 'user7'")),
+            (std::vector{member_id(7), member_id(9)}));
+  EXPECT_EQ(ids_of(store_.find_by_email("USER5@example.com")), std::vector{member_id(5)});
+  EXPECT_EQ(ids_of(store_.find_by_user(make_uuid(kUserTag, 2))), std::vector{member_id(2)});
+  // The loaded indexes take writes.
+  add(org_a_, 4);
+  EXPECT_TRUE(succeeded(store_.erase(member_id(5))));
+  EXPECT_EQ(list_ids(request_for(org_a_, "Username <= 'user5'")),
+            (std::vector{member_id(1), member_id(3), member_id(4)}));
+}
+
+TEST_F(MemberStoreTest, LoadWithARepeatedIdKeepsTheLastRecord) {
+  OrganizationMember first = make_member(org_a_, 1);
+  OrganizationMember second = make_member(org_a_, 1);
+  second.username = "renamed";
+  second.labels = {{"team", "x"}};
+  store_.load(shared({first, make_member(org_a_, 2), second}));
+  EXPECT_EQ(store_.size(), 2u);
+  EXPECT_EQ(store_.find(member_id(1))->username, "renamed");
+  EXPECT_EQ(list_ids(request_for(org_a_, "Username = 'user1'")), std::vector<Uuid>{});
+  EXPECT_EQ(list_ids(request_for(org_a_, "Username = 'renamed'")), std::vector{member_id(1)});
+  EXPECT_EQ(list_ids(request_for(org_a_, "Labels.team = 'x'")), std::vector{member_id(1)});
+  EXPECT_EQ(list_ids(request_for(org_a_)), (std::vector{member_id(1), member_id(2)}));
+}
+
+TEST_F(MemberStoreTest, LoadIntoAStoreWithRecordsUpsertsEach) {
+  add(org_a_, 1);
+  OrganizationMember renamed = make_member(org_a_, 1);
+  renamed.username = "renamed";
+  store_.load(shared({renamed, make_member(org_a_, 2)}));
+  EXPECT_EQ(store_.size(), 2u);
+  EXPECT_EQ(store_.find(member_id(1))->username, "renamed");
+  EXPECT_EQ(list_ids(request_for(org_a_, "Username = 'renamed'")), std::vector{member_id(1)});
+  EXPECT_EQ(list_ids(request_for(org_a_)), (std::vector{member_id(1), member_id(2)}));
+}
+
 // --- The last active OWNER ------------------------------------------------
 
 TEST_F(MemberStoreTest, OnlyActiveOwnerCannotBeDemotedOrErased) {

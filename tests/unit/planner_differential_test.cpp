@@ -2,13 +2,15 @@
 // organizations, random `where` expressions from the grammar, random orders
 // and page sizes. Walking every page must give exactly the records of the
 // organization that Predicate::matches accepts, in the reference order, and
-// include_total and count() must count them. Deterministic (fixed seed, own PRNG).
+// include_total and count() must count them; the same of a store loaded in
+// bulk. Deterministic (fixed seed, own PRNG).
 //
 // ROLLCALL_DIFF_SCALE (e.g. 0.2 or 3) scales the number of members and of
 // expressions; under sanitizers the default is 0.3. ROLLCALL_DIFF_SEED
 // replaces the fixed seed, to explore.
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -472,12 +474,12 @@ class PlannerDifferentialTest : public ::testing::Test {
       for (std::size_t i = 0; i < sizes[org]; ++i) add(vocabulary_.orgs[org]);
     }
     churn();
-    ASSERT_EQ(store_.size(), records_.size());
+    ASSERT_EQ(store_->size(), records_.size());
   }
 
   void add(const Uuid& org) {
     OrganizationMember m = maker_.make(make_uuid(kMemberTag, prng_.next() | 1), org);
-    ASSERT_TRUE(succeeded(store_.insert(m)));
+    ASSERT_TRUE(succeeded(store_->insert(m)));
     records_.push_back(std::move(m));
   }
 
@@ -488,7 +490,7 @@ class PlannerDifferentialTest : public ::testing::Test {
       if (prng_.chance(10)) replace(i);
     }
     for (std::size_t i = records_.size(); i-- > 0;) {
-      if (prng_.chance(5) && !store_.erase(records_[i].organization_member_id)) {
+      if (prng_.chance(5) && !store_->erase(records_[i].organization_member_id)) {
         records_.erase(records_.begin() + static_cast<std::ptrdiff_t>(i));
       }
     }
@@ -497,7 +499,7 @@ class PlannerDifferentialTest : public ::testing::Test {
   void replace(std::size_t i) {
     OrganizationMember m =
         maker_.make(records_[i].organization_member_id, records_[i].organization_id);
-    if (!store_.replace(m)) {
+    if (!store_->replace(m)) {
       m.version = records_[i].version + 1;
       records_[i] = std::move(m);
     }
@@ -524,15 +526,15 @@ class PlannerDifferentialTest : public ::testing::Test {
     limit = std::max(limit, (expected.size() + 59) / 60);
     ListRequest request = request_for(org, text, order, limit);
     request.include_total = true;
-    const Walk walk = walk_pages(store_, request, expected.size() / limit + 2);
+    const Walk walk = walk_pages(*store_, request, expected.size() / limit + 2);
     const std::vector<Uuid> actual = ids_of(walk.items);
     std::size_t at = 0;
     while (at < actual.size() && at < expected.size() && actual[at] == expected[at]) ++at;
-    const std::uint64_t count = store_.count(org, predicate);
+    const std::uint64_t count = store_->count(org, predicate);
     const bool same = !walk.error && actual == expected && walk.first_total == expected.size() &&
                       count == expected.size();
     if (!same) {
-      ADD_FAILURE() << "where: " << text << "\nplan: " << store_.explain(request).text()
+      ADD_FAILURE() << "where: " << text << "\nplan: " << store_->explain(request).text()
                     << "\norg: " << org.to_string() << ", order: " << describe(order)
                     << ", limit: " << limit << ", pages: " << walk.pages
                     << (walk.error ? "\nerror: " + walk.error->message : "") << "\nexpected "
@@ -548,31 +550,53 @@ class PlannerDifferentialTest : public ::testing::Test {
   Vocabulary vocabulary_;
   Prng prng_{seed()};
   MemberMaker maker_{prng_, vocabulary_};
-  OrganizationMemberStore store_{"differential"};
+  std::unique_ptr<OrganizationMemberStore> store_ =
+      std::make_unique<OrganizationMemberStore>("differential");
   std::vector<OrganizationMember> records_;
+
+  // Checks `count` random expressions in random orders; the failures (at most 10).
+  std::size_t check_random_expressions(std::size_t count) {
+    const std::vector<std::vector<SortKey>> orders = {{},
+                                                      {{"CreatedAt", false}},
+                                                      {{"CreatedAt", true}},
+                                                      {{"Username", false}},
+                                                      {{"Version", true}}};
+    ExpressionMaker expressions(prng_, vocabulary_, member_ids());
+    std::size_t failures = 0;
+    for (std::size_t i = 0; i < count && failures < 10; ++i) {
+      const std::string text = expressions.make();
+      if (!filter::compile_where(text, index::organization_member_schema())) {
+        ADD_FAILURE() << "generated an invalid expression: " << text;
+        ++failures;
+        continue;
+      }
+      const Uuid& org = prng_.pick(vocabulary_.orgs);
+      const std::vector<SortKey>& order = prng_.pick(orders);
+      if (!check(text, org, order, 1 + prng_.below(50))) ++failures;
+    }
+    return failures;
+  }
 };
 
 TEST_F(PlannerDifferentialTest, PagedAnswersEqualBruteForce) {
-  const std::vector<std::vector<SortKey>> orders = {{},
-                                                    {{"CreatedAt", false}},
-                                                    {{"CreatedAt", true}},
-                                                    {{"Username", false}},
-                                                    {{"Version", true}}};
-  ExpressionMaker expressions(prng_, vocabulary_, member_ids());
-  std::size_t failures = 0;
-  const std::size_t count = scaled(2000);
-  for (std::size_t i = 0; i < count && failures < 10; ++i) {
-    const std::string text = expressions.make();
-    if (!filter::compile_where(text, index::organization_member_schema())) {
-      ADD_FAILURE() << "generated an invalid expression: " << text;
-      ++failures;
-      continue;
-    }
-    const Uuid& org = prng_.pick(vocabulary_.orgs);
-    const std::vector<SortKey>& order = prng_.pick(orders);
-    if (!check(text, org, order, 1 + prng_.below(50))) ++failures;
+  EXPECT_EQ(check_random_expressions(scaled(2000)), 0u);
+}
+
+// The same records loaded at once (shuffled, as OrganizationMemberStore::load
+// builds every index in one go), then written to: the loaded indexes must
+// answer, and take writes, like those built one write at a time.
+TEST_F(PlannerDifferentialTest, BulkLoadedStoreAnswersTheSame) {
+  std::vector<MemberPtr> shuffled;
+  for (const OrganizationMember& m : records_) {
+    shuffled.push_back(std::make_shared<const OrganizationMember>(m));
   }
-  EXPECT_EQ(failures, 0u);
+  for (std::size_t i = shuffled.size(); i > 1; --i)
+    std::swap(shuffled[i - 1], shuffled[prng_.below(i)]);
+  store_ = std::make_unique<OrganizationMemberStore>("differential");
+  store_->load(std::move(shuffled));
+  ASSERT_EQ(store_->size(), records_.size());
+  churn();
+  EXPECT_EQ(check_random_expressions(scaled(500)), 0u);
 }
 
 }  // namespace

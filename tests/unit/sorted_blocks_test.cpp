@@ -1,7 +1,8 @@
 // SortedBlocks (as PostingList) against a std::set of the same keys: order
 // both ways, bounds, ranks, writes at the edges of blocks (split, neighbour
 // hand-off, empty block, merge) and a long random mix of inserts and
-// erasures; then prefix bounds and replace in another order.
+// erasures; a list built at once; then prefix bounds and replace in another
+// order, and the keys a build sorts on.
 #include "sorted_blocks.hpp"
 
 #include <algorithm>
@@ -255,6 +256,53 @@ TEST(PostingList, RandomWritesMatchAReferenceSet) {
       });
       EXPECT_EQ(list.rank(list.lower_bound(org)), std::distance(reference.begin(), first));
       EXPECT_EQ(list.rank(list.upper_bound(org)), std::distance(reference.begin(), past));
+    }
+  }
+}
+
+TEST(PostingList, BuildSortsKeepsOneOfEachKeyAndTakesWritesAfterwards) {
+  std::mt19937_64 rng(7);
+  std::vector<MemberPtr> entries;
+  for (std::uint64_t i = 0; i < 3 * kBlock + 5; ++i) {
+    entries.push_back(member(rng() % 3, static_cast<std::int64_t>(rng() % 500), i));
+  }
+  entries.push_back(entries[10]);  // the same entry twice
+  std::shuffle(entries.begin(), entries.end(), rng);
+  PostingList list;
+  list.build(entries);
+  Reference reference(entries.begin(), entries.end());
+  expect_same(list, reference);
+  EXPECT_EQ(list.blocks(), 4u);  // full blocks, then the rest
+  for (std::uint64_t i = 0; i < 2 * kBlock; ++i) {
+    const MemberPtr m = member(rng() % 3, static_cast<std::int64_t>(rng() % 500), 10000 + i);
+    insert_both(list, reference, m);
+    erase_both(list, reference, entries[rng() % entries.size()]);
+  }
+  expect_same(list, reference);
+}
+
+TEST(SortKeys, CopiedKeysSortAsTheRecordsDo) {
+  const std::vector<std::string> texts = {"",         "a",         std::string("a\0", 2),
+                                          "abcdefgh", "abcdefghi", "abcdefgh\xff",
+                                          "abcdefgi", "\xff",      "\x7f\xff"};
+  for (const std::string& a : texts) {
+    for (const std::string& b : texts) {
+      const auto expected = std::string_view(a) <=> std::string_view(b);
+      EXPECT_EQ(TextSortKey(a) <=> TextSortKey(b), expected) << a << " vs " << b;
+      EXPECT_EQ(TextSortKey(a) == TextSortKey(b), a == b);
+    }
+  }
+  const std::vector<Uuid> uuids = {uuid(0),
+                                   uuid(1),
+                                   uuid(255),
+                                   uuid(256),
+                                   uuid(~0ULL),
+                                   Uuid{{0xff}},
+                                   Uuid{{0x01, 0, 0, 0, 0, 0, 0, 0, 0xff}}};
+  for (const Uuid& a : uuids) {
+    for (const Uuid& b : uuids) {
+      EXPECT_EQ(UuidSortKey(a) <=> UuidSortKey(b), a <=> b)
+          << a.to_string() << " vs " << b.to_string();
     }
   }
 }

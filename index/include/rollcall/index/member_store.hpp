@@ -105,11 +105,18 @@ class OrganizationMemberStore {
   // lock: readers see all of them or none.
   using Restore = std::variant<OrganizationMember, Uuid>;
   void restore(std::vector<Restore> writes);
+  // Start-up: upserts `records` in order under one lock, as restore() would
+  // (a later record with an ID replaces the earlier). Into an empty store,
+  // every index is built at once, each order sorted once, instead of record
+  // by record. No walk resumes from a state before the load.
+  void load(std::vector<MemberPtr> records);
 
   // Reads.
   MemberPtr find(const Uuid& id) const;
   // Every membership bound to the user (any organization, any status).
   std::vector<MemberPtr> find_by_user(const Uuid& user_id) const;
+  // Every membership whose Email equals `email` ignoring ASCII case.
+  std::vector<MemberPtr> find_by_email(std::string_view email) const;
   std::size_t active_owner_count(const Uuid& organization_id) const;
   std::size_t size() const;
   // Fails only on a bad page token (kBadRequest).

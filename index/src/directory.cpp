@@ -138,13 +138,15 @@ std::string fold_email(std::string_view email) {
 namespace {
 
 // Loads a snapshot's records into the directory: memberships are kept for one
-// bulk load at the end, the rest applied as they come.
+// bulk load at the end, the rest applied a few thousand at a time. (A template
+// only because Directory::State is private to the Directory.)
+template <class State>
 class DirectorySink : public persist::SnapshotSink {
  public:
-  using Apply = std::function<void(Mutation&&)>;
-  explicit DirectorySink(Apply apply) : apply_(std::move(apply)) {}
+  explicit DirectorySink(State& state) : state_(state) {}
 
   Status begin(const persist::SnapshotInfo& info) override {
+    state_.reserve(info);
     members_.reserve(info.organization_members);
     return {};
   }
@@ -161,15 +163,24 @@ class DirectorySink : public persist::SnapshotSink {
   Status add(AccessToken&& record) override { return put(std::move(record)); }
   Status add(IdempotencyEntry&& record) override { return put(std::move(record)); }
 
-  std::vector<MemberPtr> take_members() { return std::move(members_); }
+  // The rest of the records into the directory, the memberships last.
+  void finish() {
+    state_.apply(std::move(pending_));
+    state_.load_members(std::move(members_));
+  }
 
  private:
+  static constexpr std::size_t kApplyEvery = 4096;
+
   template <class Record>
   Status put(Record&& record) {
-    apply_(Mutation::put(std::forward<Record>(record)));
+    pending_.push_back(Mutation::put(std::forward<Record>(record)));
+    if (pending_.size() == kApplyEvery) state_.apply(std::exchange(pending_, {}));
     return {};
   }
-  Apply apply_;
+
+  State& state_;
+  std::vector<Mutation> pending_;
   std::vector<MemberPtr> members_;
 };
 
@@ -186,14 +197,10 @@ Result<std::unique_ptr<Directory>> Directory::open(const std::string& data_dir,
   if (!lock) return lock.status();
   auto state = std::make_unique<State>(data_dir, std::move(chosen), std::move(*lock));
   State* raw = state.get();
-  DirectorySink sink([raw](Mutation&& mutation) {
-    std::vector<Mutation> one;
-    one.push_back(std::move(mutation));
-    raw->apply(std::move(one));
-  });
+  DirectorySink<State> sink(*raw);
   auto loaded = persist::load_newest_snapshot(data_dir, sink);
   if (!loaded) return loaded.status();
-  raw->load_members(sink.take_members());
+  sink.finish();
   Recovery& recovery = state->recovery;
   recovery.snapshot = loaded->loaded;
   recovery.skipped_snapshots = loaded->skipped;

@@ -88,6 +88,15 @@ struct Directory::State {
     space_store.restore(std::move(batch.space_members));
   }
 
+  // Start-up: room in the tables for a snapshot's records.
+  void reserve(const persist::SnapshotInfo& info) {
+    std::unique_lock guard(tables);
+    users_by_username.reserve(info.users);
+    users_by_email.reserve(info.users);
+    tokens.reserve(info.access_tokens);
+    answers.reserve(info.idempotency_entries);
+  }
+
   // Start-up: a snapshot's memberships, indexed at once.
   void load_members(std::vector<MemberPtr> records) {
     std::unique_lock guard(tables);
@@ -140,10 +149,13 @@ struct Directory::State {
   }
 
   void put(User&& user) {
-    erase_user(user.user_id);
+    // A snapshot lists users in ID order: each one goes at the end.
+    const bool last = users.empty() || users.rbegin()->first < user.user_id;
+    if (!last) erase_user(user.user_id);
     users_by_username[user.username] = user.user_id;
     users_by_email[fold_email(user.email)] = user.user_id;
-    users[user.user_id] = std::move(user);
+    const Uuid id = user.user_id;
+    users.insert_or_assign(last ? users.end() : users.lower_bound(id), id, std::move(user));
   }
   void erase_user(const Uuid& id) {
     auto found = users.find(id);

@@ -16,6 +16,7 @@ namespace rollcall::index::detail {
 // `erase_locked(const Uuid&)`.
 template <class Record, class State>
 void restore_batch(State& state, std::vector<std::variant<Record, filter::Uuid>> writes) {
+  if (writes.empty()) return;
   std::vector<std::shared_ptr<const Record>> records;
   for (auto& write : writes) {
     if (auto* record = std::get_if<Record>(&write)) {

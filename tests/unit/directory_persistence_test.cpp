@@ -172,6 +172,42 @@ TEST_F(DirectoryPersistenceTest, OpeningLoadsTheNewestSnapshotAndReplaysOnlyTheL
   EXPECT_TRUE(directory_->invite(Actor::admin(), org_, {"m7@example.com", {}}));  // was removed
 }
 
+// A snapshot's users are applied a few thousand at a time, in ID order as the
+// Directory writes them or not.
+TEST(DirectorySnapshotLoad, EveryUserOfALargeSnapshotIsIndexed) {
+  constexpr std::uint64_t kUsers = 2 * 4096 + 100;
+  std::vector<User> users;
+  for (std::uint64_t n = 0; n < kUsers; ++n) {
+    User user;
+    // IDs ascending, but for every 10th one, which sorts before all the others.
+    const std::uint64_t key = n % 10 == 9 ? n : (1ULL << 40) + n;
+    for (std::size_t i = 0; i < 8; ++i) user.user_id.bytes[15 - i] = (key >> (8 * i)) & 0xFF;
+    user.username = "user" + std::to_string(n);
+    user.email = user.username + "@example.com";
+    users.push_back(std::move(user));
+  }
+  TempDir dir;
+  ASSERT_TRUE(persist::write_snapshot(dir.path(), 1, users));
+  auto opened = Directory::open(dir.path(), {});
+  ASSERT_TRUE(opened) << opened.status().message();
+  Directory& directory = **opened;
+  for (const User& user : users) {
+    const auto found = directory.find_user(user.user_id);
+    ASSERT_TRUE(found) << user.username;
+    EXPECT_EQ(found->username, user.username);
+  }
+  for (const std::uint64_t n : std::vector<std::uint64_t>{0, 4099, kUsers - 1}) {
+    const std::string name = "user" + std::to_string(n);
+    auto same_name = directory.create_user({name, "other@example.com", "", "", "", ""});
+    ASSERT_FALSE(same_name) << name;
+    EXPECT_EQ(same_name.error().code, StoreErrorCode::kConflict);
+    auto same_email = directory.create_user(
+        {"other", "USER" + std::to_string(n) + "@example.com", "", "", "", ""});
+    ASSERT_FALSE(same_email) << name;
+    EXPECT_EQ(same_email.error().code, StoreErrorCode::kConflict);
+  }
+}
+
 TEST_F(DirectoryPersistenceTest, TornLogTailIsCutReportedAndWrittenOver) {
   const MemberPtr kept = invite(1);
   const MemberPtr torn = invite(2);

@@ -306,14 +306,14 @@ std::optional<User> Directory::authenticate(std::string_view token) const {
   }
   auto user = state_->users.find(found->second.user_id);
   if (user == state_->users.end()) return std::nullopt;
-  return user->second;
+  return *user->second;
 }
 
 std::optional<User> Directory::find_user(const Uuid& user_id) const {
   std::shared_lock read(state_->tables);
   auto found = state_->users.find(user_id);
   if (found == state_->users.end()) return std::nullopt;
-  return found->second;
+  return *found->second;
 }
 
 DirectoryResult<Created<Organization>> Directory::create_organization(
@@ -684,7 +684,7 @@ Result<persist::SnapshotInfo> Directory::snapshot() {
   std::lock_guard one_at_a_time(state_->snapshot_mutex);
   std::uint64_t sequence = 0;
   Result<std::uint64_t> next_segment = std::uint64_t{0};
-  std::vector<User> users;
+  std::vector<std::shared_ptr<const User>> users;  // pointers: copied under the writer lock
   std::vector<Organization> orgs;
   std::vector<AccessToken> tokens;
   std::vector<IdempotencyEntry> answers;

@@ -155,13 +155,14 @@ struct Directory::State {
     users_by_username[user.username] = user.user_id;
     users_by_email[fold_email(user.email)] = user.user_id;
     const Uuid id = user.user_id;
-    users.insert_or_assign(last ? users.end() : users.lower_bound(id), id, std::move(user));
+    users.insert_or_assign(last ? users.end() : users.lower_bound(id), id,
+                           std::make_shared<const User>(std::move(user)));
   }
   void erase_user(const Uuid& id) {
     auto found = users.find(id);
     if (found == users.end()) return;
-    users_by_username.erase(found->second.username);
-    users_by_email.erase(fold_email(found->second.email));
+    users_by_username.erase(found->second->username);
+    users_by_email.erase(fold_email(found->second->email));
     users.erase(found);
   }
   void put(Organization&& org) { organizations[org.organization_id] = std::move(org); }
@@ -305,7 +306,8 @@ struct Directory::State {
 
   std::mutex writer;  // one write at a time: rules, log append and apply
   mutable std::shared_mutex tables;
-  std::map<Uuid, User> users;
+  // Shared, so that a snapshot copies pointers, not records, under the lock.
+  std::map<Uuid, std::shared_ptr<const User>> users;
   std::unordered_map<std::string, Uuid> users_by_username;
   std::unordered_map<std::string, Uuid> users_by_email;
   std::unordered_map<std::string, AccessToken> tokens;  // by SHA-256

@@ -74,6 +74,13 @@ DirectoryResult<std::optional<std::string>> saved_where(const Directory& directo
   return std::optional<std::string>(std::move(found->where));
 }
 
+std::optional<StoreError> check_limit(const ListSpec& spec, std::size_t max_limit) {
+  if (spec.limit >= 1 && spec.limit <= max_limit) return std::nullopt;
+  return detail::error(StoreErrorCode::kBadRequest, "limit must be from 1 to " +
+                                                        std::to_string(max_limit) + ", not " +
+                                                        std::to_string(spec.limit));
+}
+
 template <class StoreRequest>
 DirectoryResult<FieldMask> prepare(const Directory& directory, const Actor& actor,
                                    const ListSpec& spec, const View& view, std::string_view entity,
@@ -140,11 +147,16 @@ DirectoryResult<Listing<MemberPtr>> Directory::list_members(const Actor& actor,
                                                             const ListSpec& spec) const {
   auto view = view_of_members(actor, organization_id);
   if (!view) return view.error();
+  if (auto bad = check_limit(spec, max_list_limit())) return *bad;
   ListRequest request;
   request.organization_id = organization_id;
   auto fields = prepare(*this, actor, spec, **view, kMemberEntity, std::nullopt, request);
   if (!fields) return fields.error();
   return run_list<MemberPtr>(state_->store, request, *fields);
+}
+
+std::size_t Directory::max_list_limit() const {
+  return std::max<std::size_t>(state_->options.max_list_limit, 1);
 }
 
 DirectoryResult<Seen<MemberPtr>> Directory::member(const Actor& actor, const Uuid& organization_id,
@@ -161,6 +173,7 @@ DirectoryResult<Listing<SpaceMemberPtr>> Directory::list_space_members(const Act
                                                                        const ListSpec& spec) const {
   auto reader = space_reader(*this, actor, scope);
   if (!reader) return reader.error();
+  if (auto bad = check_limit(spec, max_list_limit())) return *bad;
   SpaceMemberListRequest request = reader->request();
   auto fields =
       prepare(*this, actor, spec, *reader->view, kSpaceMemberEntity, reader->space_id, request);

@@ -1,5 +1,6 @@
 #include "list_query.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "errors.hpp"
@@ -9,8 +10,6 @@
 namespace rollcall::server {
 
 namespace {
-
-constexpr std::size_t kMaxListLimit = 1000;
 
 constexpr std::array<std::string_view, 8> kListParameters = {
     "where", "filter", "contains", "order_by", "select", "limit", "page_token", "include_total"};
@@ -63,7 +62,7 @@ bool wants_ndjson(const Request& request) {
 
 }  // namespace
 
-Outcome<ListParams> parse_list(const Request& request) {
+Outcome<ListParams> parse_list(const Request& request, std::size_t max_limit) {
   if (auto repeated = given_twice(request, kListParameters)) return *repeated;
   ListParams params;
   index::ListSpec& spec = params.spec;
@@ -73,7 +72,7 @@ Outcome<ListParams> parse_list(const Request& request) {
   if (!is_utf8(spec.contains)) return bad_request("contains: invalid UTF-8");
   spec.order_by = order_by_param(request);
   spec.select = select_param(request);
-  auto limit = limit_param(request, kMaxListLimit, 100);
+  auto limit = limit_param(request, max_limit, std::min<std::size_t>(100, max_limit));
   if (!limit) return limit.error();
   auto total = bool_param(request, "include_total");
   if (!total) return total.error();
@@ -81,6 +80,7 @@ Outcome<ListParams> parse_list(const Request& request) {
   spec.include_total = *total;
   spec.page_token = text_param(request, "page_token");
   params.stream = wants_ndjson(request);
+  params.stream_batch = std::min(kStreamBatch, max_limit);
   return params;
 }
 

@@ -19,16 +19,18 @@
 
 namespace rollcall::server {
 
+// Records per Directory call while streaming NDJSON, at most.
+inline constexpr std::size_t kStreamBatch = 1000;
+
 // A list request's parameters; `stream`: Accept: application/x-ndjson.
 struct ListParams {
   index::ListSpec spec;
   bool stream = false;
+  std::size_t stream_batch = kStreamBatch;
 };
 
-Outcome<ListParams> parse_list(const Request& request);
-
-// Records per Directory call while streaming NDJSON.
-inline constexpr std::size_t kStreamBatch = 1000;
+// `max_limit`: the Directory's (Directory::max_list_limit()).
+Outcome<ListParams> parse_list(const Request& request, std::size_t max_limit);
 
 // The list's JSON envelope; the error the Directory refused the list with.
 void answer_page(Response& response, const std::vector<std::string>& items,
@@ -67,7 +69,7 @@ void stream_list(Read read, index::ListSpec spec, Encode encode, Listing first,
 template <class Read, class Encode>
 void answer_list(Read read, ListParams params, Encode encode, Response& response) {
   if (params.stream) {
-    params.spec.limit = kStreamBatch;
+    params.spec.limit = params.stream_batch;
     params.spec.page_token.clear();
     params.spec.include_total = false;
   }

@@ -38,7 +38,7 @@ Result list(const Directory& directory, const Caller& caller, const Request& req
             Response& response) {
   auto org = uuid_param(request, 0, "Organization");
   if (!org) return org.error();
-  auto params = parse_list(request);
+  auto params = parse_list(request, directory.max_list_limit());
   if (!params) return params.error();
   answer_list(
       [directory = &directory, actor = caller.actor, org = *org](const index::ListSpec& spec) {

@@ -28,7 +28,7 @@ Result list(const Directory& directory, const Caller& caller, const Request& req
             Response& response, bool whole_organization) {
   auto scope = scope_of(request, whole_organization);
   if (!scope) return scope.error();
-  auto params = parse_list(request);
+  auto params = parse_list(request, directory.max_list_limit());
   if (!params) return params.error();
   answer_list(
       [directory = &directory, actor = caller.actor, scope = *scope](const index::ListSpec& spec) {

@@ -117,6 +117,31 @@ TEST_F(DirectoryViewsTest, NonMemberSeesNoOrganization) {
             StoreErrorCode::kNotFound);
 }
 
+TEST_F(DirectoryViewsTest, ListLimitIsBoundedByTheOptions) {
+  ListSpec spec;
+  spec.limit = 1000;
+  EXPECT_TRUE(list(owner_, spec));
+  spec.limit = 1001;
+  auto refused = list(owner_, spec);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, StoreErrorCode::kBadRequest);
+  EXPECT_EQ(refused.error().message, "limit must be from 1 to 1000, not 1001");
+  spec.limit = 0;
+  EXPECT_FALSE(list(owner_, spec));
+
+  DirectoryOptions options;
+  options.max_list_limit = 2;
+  reopen(options);
+  EXPECT_EQ(directory_->max_list_limit(), 2U);
+  spec.limit = 2;
+  auto at_edge = list(owner_, spec);
+  ASSERT_TRUE(at_edge) << at_edge.error().message;
+  EXPECT_EQ(at_edge->items.size(), 2U);
+  EXPECT_FALSE(at_edge->next_page_token.empty());
+  spec.limit = 3;
+  EXPECT_FALSE(list(owner_, spec));
+}
+
 TEST_F(DirectoryViewsTest, ExplainRefusesAWhereCompiledForAnotherView) {
   auto full = filter::compile_where("Role = 'MEMBER'", organization_member_schema());
   ASSERT_TRUE(full);
@@ -163,6 +188,10 @@ TEST_F(DirectorySpaceViewsTest, SpaceMemberSeesOnlyActiveOnes) {
   EXPECT_EQ(listed->items[0]->space_member_id, in_space_->space_member_id);
   EXPECT_EQ(listed->fields, space_member_view(Standing::kMember).fields);
   EXPECT_EQ(directory_->list_space_members(as(owner_), scope(), {})->items.size(), 2u);
+  ListSpec past_the_limit;
+  past_the_limit.limit = directory_->max_list_limit() + 1;
+  EXPECT_EQ(directory_->list_space_members(as(owner_), scope(), past_the_limit).error().code,
+            StoreErrorCode::kBadRequest);
 }
 
 // 403 before any lookup: an outsider cannot tell which memberships exist.

@@ -78,6 +78,26 @@ TEST(ListStreamTest, StreamsEveryBatchThroughTheReadWithThePreviousToken) {
   EXPECT_EQ((*read.seen)[1].page_token, "t1");
 }
 
+TEST(ListStreamTest, ParametersAreBoundedByTheDirectorysLargestLimit) {
+  const auto parse = [](std::vector<std::pair<std::string, std::string>> query) {
+    Request request;
+    for (auto& [name, value] : query) request.query.emplace_back(name, value);
+    request.headers.emplace_back("Accept", "application/x-ndjson");
+    return parse_list(request, 50);
+  };
+  auto at_edge = parse({{"limit", "50"}});
+  ASSERT_TRUE(at_edge);
+  EXPECT_EQ(at_edge->spec.limit, 50U);
+  EXPECT_EQ(at_edge->stream_batch, 50U);  // a stream reads no more a call either
+  auto past = parse({{"limit", "51"}});
+  ASSERT_FALSE(past);
+  EXPECT_EQ(past.error().status, 400);
+  EXPECT_NE(past.error().message.find("from 1 to 50"), std::string::npos) << past.error().message;
+  auto absent = parse({});
+  ASSERT_TRUE(absent);
+  EXPECT_EQ(absent->spec.limit, 50U);  // the default, 100, cut to the largest
+}
+
 TEST(ListStreamTest, ARefusedLaterBatchCutsTheStream) {
   FakeRead read;
   read.batches[""] = page({"a"}, "gone");

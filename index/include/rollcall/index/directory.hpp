@@ -63,6 +63,8 @@ struct DirectoryOptions {
   // answers (0 is taken as 1) and left out of snapshots; until then they only
   // take memory (they are never answered).
   std::size_t idempotency_prune_every = 4096;
+  // The largest ListSpec::limit of a member or space-member list (at least 1).
+  std::size_t max_list_limit = 1000;
   PageWalkOptions page_walks;            // how far back a walk through list pages may resume
   RandomSource random = &system_random;  // API tokens; a failure refuses the token (503)
 };
@@ -339,6 +341,8 @@ class Directory {
   // but not these records; kBadRequest naming the list parameter at fault.
   DirectoryResult<Listing<MemberPtr>> list_members(const Actor& actor, const Uuid& organization_id,
                                                    const ListSpec& spec) const;
+  // The largest ListSpec::limit the lists take (DirectoryOptions::max_list_limit).
+  std::size_t max_list_limit() const;
   DirectoryResult<Seen<MemberPtr>> member(const Actor& actor, const Uuid& organization_id,
                                           const Uuid& member_id) const;
   DirectoryResult<Listing<SpaceMemberPtr>> list_space_members(const Actor& actor,

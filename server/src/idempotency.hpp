@@ -53,4 +53,20 @@ const T* fresh_or_replay(const index::Created<T>& created, Response& response) {
   return &std::get<T>(created);
 }
 
+// What every create route does once it has read its input: the Directory's
+// `create(key)` with the request's Idempotency-Key, then `answer(created)` for
+// a first answer, or the stored first answer for a repeat. `stored(record)` is
+// what a repeat gets back.
+template <class T, class Create, class Answer>
+std::optional<HttpError> answer_create(const Caller& caller, const Request& request,
+                                       Response& response,
+                                       std::function<index::StoredAnswer(const T&)> stored,
+                                       Create create, Answer answer) {
+  const auto key = idempotent_create<T>(caller, request, std::move(stored));
+  auto created = create(pointer_to(key));
+  if (!created) return from_store(created.error());
+  if (const auto* fresh = fresh_or_replay(*created, response)) answer(*fresh);
+  return std::nullopt;
+}
+
 }  // namespace rollcall::server

@@ -41,13 +41,15 @@ Result create(Directory& directory, const Caller& caller, const Request& request
   if (!body) return body.error();
   index::FilterSpec spec;
   if (auto bad = read_spec(*body, spec)) return bad;
-  const auto key = idempotent_create<index::Filter>(caller, request, [](const index::Filter& made) {
-    return index::StoredAnswer{201, filter_json(made)};
-  });
-  auto created = directory.create_filter(caller.actor, *org, std::move(spec), pointer_to(key));
-  if (!created) return from_store(created.error());
-  if (const auto* fresh = fresh_or_replay(*created, response)) render(response, *fresh, 201);
-  return std::nullopt;
+  return answer_create<index::Filter>(
+      caller, request, response,
+      [](const index::Filter& made) {
+        return index::StoredAnswer{201, filter_json(made)};
+      },
+      [&](const auto* key) {
+        return directory.create_filter(caller.actor, *org, std::move(spec), key);
+      },
+      [&](const index::Filter& made) { render(response, made, 201); });
 }
 
 Result list(const Directory& directory, const Caller& caller, const Request& request,

@@ -91,16 +91,15 @@ Result invite(Directory& directory, const Caller& caller, const Request& request
   if (!body->has("Email")) return bad_request("member \"Email\" is required");
   if (auto bad = body->read("Email", invitation.email)) return bad;
   if (auto bad = read_settings(*body, invitation.settings, false)) return bad;
-  const auto key = idempotent_create<index::OrganizationMember>(
-      caller, request, [](const index::OrganizationMember& member) {
+  return answer_create<index::OrganizationMember>(
+      caller, request, response,
+      [](const index::OrganizationMember& member) {
         return index::StoredAnswer{201, member_json(member, index::kAllFields)};
-      });
-  auto outcome = directory.invite(caller.actor, *org, std::move(invitation), pointer_to(key));
-  if (!outcome) return from_store(outcome.error());
-  if (const auto* member = fresh_or_replay(*outcome, response)) {
-    render(response, **member, index::kAllFields, 201);
-  }
-  return std::nullopt;
+      },
+      [&](const auto* key) {
+        return directory.invite(caller.actor, *org, std::move(invitation), key);
+      },
+      [&](const index::MemberPtr& member) { render(response, *member, index::kAllFields, 201); });
 }
 
 // PATCH (merge) and PUT (replace) of the mutable fields.

@@ -23,14 +23,13 @@ Result create(index::Directory& directory, const index::User& user, const Reques
                              {"ExternalOrganizationID", &org.external_organization_id}}) {
     if (auto bad = body->read(name, *field)) return bad;
   }
-  const auto key = idempotent_create<index::Organization>(
-      caller, request, [](const index::Organization& created) {
-        return index::StoredAnswer{201, organization_json(created)};
-      });
-  auto created = directory.create_organization(user, std::move(org), pointer_to(key));
-  if (!created) return from_store(created.error());
-  if (const auto* fresh = fresh_or_replay(*created, response)) render(response, *fresh, 201);
-  return std::nullopt;
+  return answer_create<index::Organization>(
+      caller, request, response,
+      [](const index::Organization& made) {
+        return index::StoredAnswer{201, organization_json(made)};
+      },
+      [&](const auto* key) { return directory.create_organization(user, std::move(org), key); },
+      [&](const index::Organization& made) { render(response, made, 201); });
 }
 
 Result list(const index::Directory& directory, const Caller& caller, const Request& request,

@@ -100,16 +100,15 @@ Result add(Directory& directory, const Caller& caller, const Request& request, R
   if (auto bad = body->read("Email", invitation.email)) return bad;
   if (auto bad = read_settings(*body, invitation.settings, false)) return bad;
   using Seen = index::Seen<index::SpaceMemberPtr>;
-  const auto key = idempotent_create<Seen>(caller, request, [](const Seen& added) {
-    return index::StoredAnswer{201, space_member_json(*added.record, added.fields)};
-  });
-  auto added =
-      directory.add_space_member(caller.actor, *space, std::move(invitation), pointer_to(key));
-  if (!added) return from_store(added.error());
-  if (const auto* fresh = fresh_or_replay(*added, response)) {
-    render(response, *fresh->record, fresh->fields, 201);
-  }
-  return std::nullopt;
+  return answer_create<Seen>(
+      caller, request, response,
+      [](const Seen& added) {
+        return index::StoredAnswer{201, space_member_json(*added.record, added.fields)};
+      },
+      [&](const auto* key) {
+        return directory.add_space_member(caller.actor, *space, std::move(invitation), key);
+      },
+      [&](const Seen& added) { render(response, *added.record, added.fields, 201); });
 }
 
 // PATCH (merge) and PUT (replace) of Admin, RoleIDs and Labels.

@@ -23,13 +23,15 @@ Result create(Directory& directory, const Caller& caller, const Request& request
   index::NewSpace space;
   if (auto bad = body->read("DisplayName", space.display_name)) return bad;
   if (auto bad = body->read("Slug", space.slug)) return bad;
-  const auto key = idempotent_create<index::Space>(caller, request, [](const index::Space& made) {
-    return index::StoredAnswer{201, space_json(made)};
-  });
-  auto created = directory.create_space(caller.actor, *org, std::move(space), pointer_to(key));
-  if (!created) return from_store(created.error());
-  if (const auto* fresh = fresh_or_replay(*created, response)) render(response, *fresh, 201);
-  return std::nullopt;
+  return answer_create<index::Space>(
+      caller, request, response,
+      [](const index::Space& made) {
+        return index::StoredAnswer{201, space_json(made)};
+      },
+      [&](const auto* key) {
+        return directory.create_space(caller.actor, *org, std::move(space), key);
+      },
+      [&](const index::Space& made) { render(response, made, 201); });
 }
 
 Result list(const Directory& directory, const Caller& caller, const Request& request,

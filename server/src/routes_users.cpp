@@ -27,17 +27,16 @@ Result create_user(index::Directory& directory, const Caller& caller, const Requ
                              {"ProfilePictureURL", &user.profile_picture_url}}) {
     if (auto bad = body->read(name, *field)) return bad;
   }
-  const auto key =
-      idempotent_create<index::CreatedUser>(caller, request, [](const index::CreatedUser& created) {
-        return index::StoredAnswer{201, user_json(created.user)};
+  return answer_create<index::CreatedUser>(
+      caller, request, response,
+      [](const index::CreatedUser& created) {
+        return index::StoredAnswer{201, user_json(created.user)};  // the token is shown once
+      },
+      [&](const auto* key) { return directory.create_user(std::move(user), key); },
+      [&](const index::CreatedUser& created) {
+        response.status = 201;
+        response.body = user_json(created.user, created.token);
       });
-  auto created = directory.create_user(std::move(user), pointer_to(key));
-  if (!created) return from_store(created.error());
-  if (const auto* fresh = fresh_or_replay(*created, response)) {
-    response.status = 201;
-    response.body = user_json(fresh->user, fresh->token);
-  }
-  return std::nullopt;
 }
 
 // A token is shown once: a repeat of the same Idempotency-Key answers 409.
@@ -53,14 +52,13 @@ Result issue_token(index::Directory& directory, const Caller& caller, const Requ
                    Response& response) {
   auto user_id = uuid_param(request, 0, "User");
   if (!user_id) return user_id.error();
-  const auto key = idempotent_create<std::string>(caller, request, token_already_issued);
-  auto token = directory.issue_token(*user_id, pointer_to(key));
-  if (!token) return from_store(token.error());
-  if (const auto* fresh = fresh_or_replay(*token, response)) {
-    response.status = 201;
-    response.body = token_json(*user_id, *fresh);
-  }
-  return std::nullopt;
+  return answer_create<std::string>(
+      caller, request, response, token_already_issued,
+      [&](const auto* key) { return directory.issue_token(*user_id, key); },
+      [&](const std::string& token) {
+        response.status = 201;
+        response.body = token_json(*user_id, token);
+      });
 }
 
 }  // namespace

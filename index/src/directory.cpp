@@ -10,10 +10,11 @@
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
+#include <utility>
 
 #include "directory_mutation.hpp"
 #include "directory_state.hpp"
-#include "member_indexes.hpp"
+#include "fold_ascii.hpp"
 #include "membership_rules.hpp"
 #include "page_token.hpp"
 #include "rollcall/index/data_dir_lock.hpp"
@@ -129,9 +130,7 @@ std::string random_secret(std::string_view prefix, RandomSource random) {
 
 std::string fold_email(std::string_view email) {
   std::string folded(email);
-  for (char& c : folded) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  for (char& c : folded) c = detail::fold_ascii(c);
   return folded;
 }
 

@@ -12,7 +12,6 @@
 #include <unordered_map>
 
 #include "directory_mutation.hpp"
-#include "member_indexes.hpp"
 #include "rollcall/index/data_dir_lock.hpp"
 #include "rollcall/index/directory.hpp"
 #include "rollcall/index/snapshot.hpp"

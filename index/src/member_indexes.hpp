@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "fold_ascii.hpp"
 #include "rollcall/index/member_store.hpp"
 #include "sorted_blocks.hpp"
 
@@ -44,18 +45,16 @@ struct FoldedEmail {
 struct FoldedEmailHash {
   std::size_t operator()(const FoldedEmail& email) const noexcept {
     std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a
-    for (const char c : email.text) hash = (hash ^ fold(c)) * 0x100000001b3ULL;
+    for (const char c : email.text) {
+      hash = (hash ^ static_cast<unsigned char>(fold_ascii(c))) * 0x100000001b3ULL;
+    }
     return hash;
-  }
-  static unsigned char fold(char c) {
-    return static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   }
 };
 struct FoldedEmailEqual {
   bool operator()(const FoldedEmail& a, const FoldedEmail& b) const noexcept {
-    return std::ranges::equal(a.text, b.text, [](char x, char y) {
-      return FoldedEmailHash::fold(x) == FoldedEmailHash::fold(y);
-    });
+    return std::ranges::equal(a.text, b.text,
+                              [](char x, char y) { return fold_ascii(x) == fold_ascii(y); });
   }
 };
 struct EmailKey {
@@ -113,6 +112,7 @@ class MemberSet {
   // by appending to that order and to every posting list.
   std::vector<MemberPtr> all() const { return {by_created_.begin(), by_created_.end()}; }
   std::size_t size() const { return lookup_.size(); }
+  bool empty() const { return lookup_.empty(); }
 
   const SortedBlocks<CreatedOrder>& by_created() const { return by_created_; }
   const SortedBlocks<RoleOrder>& by_role() const { return by_role_; }

@@ -43,6 +43,13 @@ class VersionHistory {
     horizon_ = sequence_;
   }
 
+  // `writes` made at once (a bulk load), behind which no walk may look: the
+  // state moves on and every past version is forgotten.
+  void skip(std::uint64_t writes) {
+    sequence_ += writes;
+    forget();
+  }
+
   // The records written after state `as_of`, each with its version in that
   // state (null: it did not exist then). Requires covers(as_of).
   std::unordered_map<Uuid, Ptr, UuidHash> changed_since(std::uint64_t as_of) const {

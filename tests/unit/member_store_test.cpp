@@ -213,8 +213,8 @@ TEST_F(MemberStoreTest, LoadIntoAnEmptyStoreIndexesEveryRecord) {
             (std::vector{member_id(1), member_id(3), member_id(5), member_id(7), member_id(9)}));
   EXPECT_EQ(list_ids(request_for(org_a_, "Labels.team = 'x'")),
             (std::vector{member_id(1), member_id(3)}));
-  EXPECT_EQ(list_ids(request_for(org_a_, "RoleIDs ? '" + make_uuid(kRoleTag, 0).to_string() + "'")),
-            std::vector<Uuid>{});
+  EXPECT_EQ(list_ids(request_for(org_a_, "RoleIDs ? '" + make_uuid(kRoleTag, 1).to_string() + "'")),
+            (std::vector{member_id(1), member_id(3), member_id(5), member_id(7), member_id(9)}));
   EXPECT_EQ(list_ids(request_for(org_a_, "Username >= 'user7'")),
             (std::vector{member_id(7), member_id(9)}));
   EXPECT_EQ(ids_of(store_.find_by_email("USER5@example.com")), std::vector{member_id(5)});
@@ -230,10 +230,16 @@ TEST_F(MemberStoreTest, LoadWithARepeatedIdKeepsTheLastRecord) {
   OrganizationMember first = make_member(org_a_, 1);
   OrganizationMember second = make_member(org_a_, 1);
   second.username = "renamed";
+  second.email = "renamed@example.com";
+  second.user_id = make_uuid(kUserTag, 99);
   second.labels = {{"team", "x"}};
   store_.load(shared({first, make_member(org_a_, 2), second}));
   EXPECT_EQ(store_.size(), 2u);
   EXPECT_EQ(store_.find(member_id(1))->username, "renamed");
+  EXPECT_TRUE(store_.find_by_email(first.email).empty());
+  EXPECT_TRUE(store_.find_by_user(*first.user_id).empty());
+  EXPECT_EQ(ids_of(store_.find_by_email("renamed@example.com")), std::vector{member_id(1)});
+  EXPECT_EQ(ids_of(store_.find_by_user(make_uuid(kUserTag, 99))), std::vector{member_id(1)});
   EXPECT_EQ(list_ids(request_for(org_a_, "Username = 'user1'")), std::vector<Uuid>{});
   EXPECT_EQ(list_ids(request_for(org_a_, "Username = 'renamed'")), std::vector{member_id(1)});
   EXPECT_EQ(list_ids(request_for(org_a_, "Labels.team = 'x'")), std::vector{member_id(1)});

@@ -590,8 +590,9 @@ TEST_F(PlannerDifferentialTest, BulkLoadedStoreAnswersTheSame) {
   for (const OrganizationMember& m : records_) {
     shuffled.push_back(std::make_shared<const OrganizationMember>(m));
   }
-  for (std::size_t i = shuffled.size(); i > 1; --i)
+  for (std::size_t i = shuffled.size(); i > 1; --i) {
     std::swap(shuffled[i - 1], shuffled[prng_.below(i)]);
+  }
   store_ = std::make_unique<OrganizationMemberStore>("differential");
   store_->load(std::move(shuffled));
   ASSERT_EQ(store_->size(), records_.size());

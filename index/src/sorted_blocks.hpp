@@ -168,11 +168,15 @@ struct TextSortKey {
   }
   friend std::strong_ordering operator<=>(const TextSortKey& a, const TextSortKey& b) {
     if (a.head != b.head) return a.head <=> b.head;
+    if (a.whole_in_head() && b.whole_in_head()) return a.text.size() <=> b.text.size();
     return a.text <=> b.text;
   }
   friend bool operator==(const TextSortKey& a, const TextSortKey& b) {
-    return a.head == b.head && a.text == b.text;
+    return a.head == b.head && a.text.size() == b.text.size() &&
+           (a.whole_in_head() || a.text == b.text);
   }
+  // Short texts (roles, say) compare without reading the record at all.
+  bool whole_in_head() const { return text.size() <= sizeof(head); }
 };
 
 // A UUID of a sort key as two numbers, which compare faster than 16 bytes.

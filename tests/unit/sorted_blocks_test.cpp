@@ -282,9 +282,19 @@ TEST(PostingList, BuildSortsKeepsOneOfEachKeyAndTakesWritesAfterwards) {
 }
 
 TEST(SortKeys, CopiedKeysSortAsTheRecordsDo) {
-  const std::vector<std::string> texts = {"",         "a",         std::string("a\0", 2),
-                                          "abcdefgh", "abcdefghi", "abcdefgh\xff",
-                                          "abcdefgi", "\xff",      "\x7f\xff"};
+  // Around the 8 bytes a key holds: shorter, as long, longer, NUL bytes.
+  const std::vector<std::string> texts = {"",
+                                          "a",
+                                          std::string("a\0", 2),
+                                          "OWNER",
+                                          "abcdefg",
+                                          "abcdefgh",
+                                          std::string("abcdefgh\0", 9),
+                                          "abcdefghi",
+                                          "abcdefgh\xff",
+                                          "abcdefgi",
+                                          "\xff",
+                                          "\x7f\xff"};
   for (const std::string& a : texts) {
     for (const std::string& b : texts) {
       const auto expected = std::string_view(a) <=> std::string_view(b);

@@ -426,6 +426,7 @@ std::variant<ListResult, StoreError> OrganizationMemberStore::list(
     if (request.include_total) result.total = total;
     result.items = page.take(limit, more);
   } else if (created_order && path.in_created_order()) {
+    result.items.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(limit, path.estimate)));
     executor.stream(path, cursor.after, keys[0].descending, [&](const MemberPtr& m) {
       if (!matches(m)) return true;
       if (result.items.size() == limit) {

@@ -509,6 +509,25 @@ TEST_F(MemberStoreListTest, TamperedTokenIsBadRequest) {
   }
 }
 
+TEST_F(MemberStoreListTest, TokenOfAStoreWithAnotherKeyIsBadRequest) {
+  OrganizationMemberStore other("another key");
+  for (const MemberPtr& m : store_.all()) ASSERT_TRUE(succeeded(other.insert(*m)));
+  ListRequest request = request_for(org_a_, "", {}, 2);
+  const std::string mine = list_ok(store_, request).next_page_token;
+  const std::string theirs = list_ok(other, request).next_page_token;
+  ASSERT_FALSE(mine.empty());
+  ASSERT_NE(mine, theirs);
+  // Back and forth, so that neither key's MAC is only ever the last one used.
+  for (int round = 0; round < 2; ++round) {
+    request.page_token = mine;
+    EXPECT_EQ(code_of(other.list(request)), StoreErrorCode::kBadRequest);
+    EXPECT_EQ(list_ok(store_, request).items.size(), 2u);
+    request.page_token = theirs;
+    EXPECT_EQ(code_of(store_.list(request)), StoreErrorCode::kBadRequest);
+    EXPECT_EQ(list_ok(other, request).items.size(), 2u);
+  }
+}
+
 // --- Plans ----------------------------------------------------------------
 
 // 40 MEMBERs in org A created a second apart; a few stand out: one OWNER,

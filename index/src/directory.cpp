@@ -14,7 +14,6 @@
 
 #include "directory_mutation.hpp"
 #include "directory_state.hpp"
-#include "fold_ascii.hpp"
 #include "membership_rules.hpp"
 #include "page_token.hpp"
 #include "rollcall/index/data_dir_lock.hpp"
@@ -126,12 +125,6 @@ std::string random_secret(std::string_view prefix, RandomSource random) {
     token += kHex[byte & 0x0F];
   }
   return token;
-}
-
-std::string fold_email(std::string_view email) {
-  std::string folded(email);
-  for (char& c : folded) c = detail::fold_ascii(c);
-  return folded;
 }
 
 namespace {
@@ -253,10 +246,10 @@ DirectoryResult<Created<CreatedUser>> Directory::create_user(
   if (auto repeat = state_->replay<CreatedUser>(idempotent)) return *repeat;
   {
     std::shared_lock read(state_->tables);
-    if (state_->users_by_username.contains(input.username)) {
+    if (state_->users.has_username(input.username)) {
       return error(StoreErrorCode::kConflict, "Username '" + input.username + "' is taken");
     }
-    if (state_->users_by_email.contains(fold_email(input.email))) {
+    if (state_->users.has_email(input.email)) {
       return error(StoreErrorCode::kConflict, "Email '" + input.email + "' is taken");
     }
   }
@@ -303,16 +296,16 @@ std::optional<User> Directory::authenticate(std::string_view token) const {
   if (CRYPTO_memcmp(found->second.hash.data(), hash.data(), hash.size()) != 0) {
     return std::nullopt;
   }
-  auto user = state_->users.find(found->second.user_id);
-  if (user == state_->users.end()) return std::nullopt;
-  return *user->second;
+  const detail::UserPtr user = state_->users.find(found->second.user_id);
+  if (!user) return std::nullopt;
+  return *user;
 }
 
 std::optional<User> Directory::find_user(const Uuid& user_id) const {
   std::shared_lock read(state_->tables);
-  auto found = state_->users.find(user_id);
-  if (found == state_->users.end()) return std::nullopt;
-  return *found->second;
+  const detail::UserPtr found = state_->users.find(user_id);
+  if (!found) return std::nullopt;
+  return *found;
 }
 
 DirectoryResult<Created<Organization>> Directory::create_organization(
@@ -683,7 +676,7 @@ Result<persist::SnapshotInfo> Directory::snapshot() {
   std::lock_guard one_at_a_time(state_->snapshot_mutex);
   std::uint64_t sequence = 0;
   Result<std::uint64_t> next_segment = std::uint64_t{0};
-  std::vector<std::shared_ptr<const User>> users;  // pointers: copied under the writer lock
+  std::vector<detail::UserPtr> users;
   std::vector<Organization> orgs;
   std::vector<AccessToken> tokens;
   std::vector<IdempotencyEntry> answers;
@@ -698,7 +691,7 @@ Result<persist::SnapshotInfo> Directory::snapshot() {
     // Later records start a new segment, so that once this snapshot is the
     // oldest kept, every segment before it can be dropped.
     next_segment = state_->wal->rotate();
-    for (const auto& [id, user] : state_->users) users.push_back(user);
+    users = state_->users.all();
     for (const auto& [id, org] : state_->organizations) orgs.push_back(org);
     for (const auto& [hash, token] : state_->tokens) tokens.push_back(token);
     const Timestamp at = now();

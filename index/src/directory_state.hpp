@@ -17,6 +17,7 @@
 #include "rollcall/index/snapshot.hpp"
 #include "rollcall/index/wal.hpp"
 #include "small_page.hpp"
+#include "user_table.hpp"
 
 namespace rollcall::index {
 namespace detail {
@@ -90,8 +91,7 @@ struct Directory::State {
   // Start-up: room in the tables for a snapshot's records.
   void reserve(const persist::SnapshotInfo& info) {
     std::unique_lock guard(tables);
-    users_by_username.reserve(info.users);
-    users_by_email.reserve(info.users);
+    users.reserve(info.users);
     tokens.reserve(info.access_tokens);
     answers.reserve(info.idempotency_entries);
   }
@@ -132,7 +132,7 @@ struct Directory::State {
   void erase(persist::EntityType entity, const Uuid& id) {
     switch (entity) {
       case persist::EntityType::kUser:
-        return erase_user(id);
+        return users.erase(id);
       case persist::EntityType::kOrganization:
         organizations.erase(id);
         return;
@@ -147,23 +147,7 @@ struct Directory::State {
     }
   }
 
-  void put(User&& user) {
-    // A snapshot lists users in ID order: each one goes at the end.
-    const bool last = users.empty() || users.rbegin()->first < user.user_id;
-    if (!last) erase_user(user.user_id);
-    users_by_username[user.username] = user.user_id;
-    users_by_email[fold_email(user.email)] = user.user_id;
-    const Uuid id = user.user_id;
-    users.insert_or_assign(last ? users.end() : users.lower_bound(id), id,
-                           std::make_shared<const User>(std::move(user)));
-  }
-  void erase_user(const Uuid& id) {
-    auto found = users.find(id);
-    if (found == users.end()) return;
-    users_by_username.erase(found->second->username);
-    users_by_email.erase(fold_email(found->second->email));
-    users.erase(found);
-  }
+  void put(User&& user) { users.put(std::move(user)); }
   void put(Organization&& org) { organizations[org.organization_id] = std::move(org); }
   void put(AccessToken&& token) { tokens[detail::hash_key(token.hash)] = token; }
   void put(IdempotencyEntry&& entry) {
@@ -305,10 +289,7 @@ struct Directory::State {
 
   std::mutex writer;  // one write at a time: rules, log append and apply
   mutable std::shared_mutex tables;
-  // Shared, so that a snapshot copies pointers, not records, under the lock.
-  std::map<Uuid, std::shared_ptr<const User>> users;
-  std::unordered_map<std::string, Uuid> users_by_username;
-  std::unordered_map<std::string, Uuid> users_by_email;
+  detail::UserTable users;  // a snapshot copies pointers, not records, under the lock
   std::unordered_map<std::string, AccessToken> tokens;  // by SHA-256
   std::map<Uuid, Organization> organizations;
   std::unordered_map<std::string, IdempotencyEntry> answers;  // by scope

@@ -3,31 +3,22 @@
 // exactly; each counts a key range in O(log n).
 #pragma once
 
-#include <algorithm>
 #include <boost/multi_index/hashed_index.hpp>
 #include <boost/multi_index_container.hpp>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
 
-#include "fold_ascii.hpp"
+#include "folded_email.hpp"
 #include "rollcall/index/member_store.hpp"
 #include "sorted_blocks.hpp"
+#include "uuid_hash.hpp"
 
 namespace rollcall::index::detail {
 
 namespace bmi = boost::multi_index;
-
-struct UuidHash {
-  std::size_t operator()(const Uuid& uuid) const noexcept {
-    std::uint64_t half[2];
-    std::memcpy(half, uuid.bytes.data(), sizeof(half));
-    return half[0] ^ (half[1] * 0x9E3779B97F4A7C15ULL);
-  }
-};
 
 struct IdKey {
   using result_type = Uuid;
@@ -38,25 +29,6 @@ struct UserKey {
   Uuid operator()(const MemberPtr& m) const { return m->user_id.value_or(Uuid{}); }
 };
 
-// An Email as the email index sees it: equal to another ignoring ASCII case.
-struct FoldedEmail {
-  std::string_view text;
-};
-struct FoldedEmailHash {
-  std::size_t operator()(const FoldedEmail& email) const noexcept {
-    std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a
-    for (const char c : email.text) {
-      hash = (hash ^ static_cast<unsigned char>(fold_ascii(c))) * 0x100000001b3ULL;
-    }
-    return hash;
-  }
-};
-struct FoldedEmailEqual {
-  bool operator()(const FoldedEmail& a, const FoldedEmail& b) const noexcept {
-    return std::ranges::equal(a.text, b.text,
-                              [](char x, char y) { return fold_ascii(x) == fold_ascii(y); });
-  }
-};
 struct EmailKey {
   using result_type = FoldedEmail;
   FoldedEmail operator()(const MemberPtr& m) const { return {m->email}; }

@@ -172,8 +172,8 @@ TEST_F(DirectoryPersistenceTest, OpeningLoadsTheNewestSnapshotAndReplaysOnlyTheL
   EXPECT_TRUE(directory_->invite(Actor::admin(), org_, {"m7@example.com", {}}));  // was removed
 }
 
-// A snapshot's users are applied a few thousand at a time, in ID order as the
-// Directory writes them or not.
+// A snapshot's users are applied a few thousand at a time: each chunk, and the
+// last, partial one, reaches the user table and its Username and Email keys.
 TEST(DirectorySnapshotLoad, EveryUserOfALargeSnapshotIsIndexed) {
   constexpr std::uint64_t kUsers = 2 * 4096 + 100;
   std::vector<User> users;

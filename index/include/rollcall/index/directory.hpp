@@ -393,8 +393,4 @@ class Directory {
 // `random` has no random bytes to give.
 std::string random_secret(std::string_view prefix, RandomSource random = &system_random);
 
-// ASCII case folding for emails (the domain is ASCII; local parts compare
-// case-insensitively in practice).
-std::string fold_email(std::string_view email);
-
 }  // namespace rollcall::index

@@ -1,0 +1,37 @@
+#include "user_table.hpp"
+
+namespace rollcall::index::detail {
+
+void UserTable::reserve(std::size_t users) {
+  users_.get<ById>().reserve(users);  // each index rehashes on its own
+  users_.get<ByUsername>().reserve(users);
+  users_.get<ByEmail>().reserve(users);
+}
+
+void UserTable::put(User&& user) {
+  auto record = std::make_shared<const User>(std::move(user));
+  auto& by_id = users_.get<ById>();
+  if (auto found = by_id.find(record->user_id); found != by_id.end()) {
+    by_id.replace(found, std::move(record));
+  } else {
+    by_id.insert(std::move(record));
+  }
+}
+
+void UserTable::erase(const Uuid& id) { users_.get<ById>().erase(id); }
+
+UserPtr UserTable::find(const Uuid& id) const {
+  const auto& by_id = users_.get<ById>();
+  const auto found = by_id.find(id);
+  return found == by_id.end() ? nullptr : *found;
+}
+
+bool UserTable::has_username(std::string_view username) const {
+  return users_.get<ByUsername>().count(username) != 0;
+}
+
+bool UserTable::has_email(std::string_view email) const {
+  return users_.get<ByEmail>().count(FoldedEmail{email}) != 0;
+}
+
+}  // namespace rollcall::index::detail

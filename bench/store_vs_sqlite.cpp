@@ -284,7 +284,7 @@ int main(int argc, char** argv) {
   for (const auto& m : members) {
     records.push_back(std::make_shared<const rollcall::index::OrganizationMember>(m));
   }
-  store.load(std::move(records));  // as a server's start-up does
+  store.load(records);  // as a server's start-up does
   const double load_seconds = std::chrono::duration<double>(Clock::now() - load_start).count();
   const long rss_after = max_rss_kib();
   std::printf(

@@ -158,7 +158,8 @@ class DirectorySink : public persist::SnapshotSink {
   // The rest of the records into the directory, the memberships last.
   void finish() {
     state_.apply(std::move(pending_));
-    state_.load_members(std::move(members_));
+    state_.load_members(members_);
+    members_.clear();
   }
 
  private:

@@ -97,9 +97,9 @@ struct Directory::State {
   }
 
   // Start-up: a snapshot's memberships, indexed at once.
-  void load_members(std::vector<MemberPtr> records) {
+  void load_members(const std::vector<MemberPtr>& records) {
     std::unique_lock guard(tables);
-    store.load(std::move(records));
+    store.load(records);
   }
 
   struct Batch {

@@ -290,7 +290,7 @@ void OrganizationMemberStore::restore(std::vector<Restore> writes) {
   detail::restore_batch<OrganizationMember>(*state_, std::move(writes));
 }
 
-void OrganizationMemberStore::load(std::vector<MemberPtr> records) {
+void OrganizationMemberStore::load(const std::vector<MemberPtr>& records) {
   std::unique_lock lock(state_->mutex);
   if (state_->members.empty() && state_->build(records)) return;
   for (const MemberPtr& record : records) state_->restore_locked(record);

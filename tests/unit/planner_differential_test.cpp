@@ -362,7 +362,7 @@ class ExpressionMaker {
   }
 
   std::string boolean_term() {
-    const std::string name = pick_of({"RequiredSSOAuth", "RequiredMFAAuth"});
+    std::string name = pick_of({"RequiredSSOAuth", "RequiredMFAAuth"});
     if (prng_.chance(30)) return name;
     return name + pick_of({" = ", " != "}) + pick_of({"true", "FALSE"});
   }
@@ -594,7 +594,7 @@ TEST_F(PlannerDifferentialTest, BulkLoadedStoreAnswersTheSame) {
     std::swap(shuffled[i - 1], shuffled[prng_.below(i)]);
   }
   store_ = std::make_unique<OrganizationMemberStore>("differential");
-  store_->load(std::move(shuffled));
+  store_->load(shuffled);
   ASSERT_EQ(store_->size(), records_.size());
   churn();
   EXPECT_EQ(check_random_expressions(scaled(500)), 0u);

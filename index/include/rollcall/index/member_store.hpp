@@ -109,7 +109,7 @@ class OrganizationMemberStore {
   // (a later record with an ID replaces the earlier). Into an empty store,
   // every index is built at once, each order sorted once, instead of record
   // by record. No walk resumes from a state before the load.
-  void load(std::vector<MemberPtr> records);
+  void load(const std::vector<MemberPtr>& records);
 
   // Reads.
   MemberPtr find(const Uuid& id) const;

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "directory_mutation.hpp"
@@ -605,35 +606,48 @@ DirectoryResult<std::monostate> Directory::leave(const User& user, const Uuid& o
   return std::monostate{};
 }
 
+namespace {
+
+// The membership, and its organization and user when they are new.
+std::vector<Mutation> import_mutations(const Directory& directory, OrganizationMember member) {
+  std::vector<Mutation> mutations;
+  if (!directory.find_organization(member.organization_id)) {
+    Organization org;
+    org.organization_id = member.organization_id;
+    org.display_name = member.external_organization_id;
+    org.external_organization_id = member.external_organization_id;
+    org.created_at = org.updated_at = member.created_at;
+    mutations.push_back(Mutation::put(std::move(org)));
+  }
+  if (member.user_id && !directory.find_user(*member.user_id)) {
+    mutations.push_back(Mutation::put(user_of(member)));
+  }
+  mutations.push_back(Mutation::put(std::move(member)));
+  return mutations;
+}
+
+}  // namespace
+
 std::optional<Directory::BulkError> Directory::import_members(
     std::vector<OrganizationMember> members, const std::function<void(std::size_t)>& progress,
     std::size_t progress_every) {
   std::optional<BulkError> failed;
   std::uint64_t last = 0;
   std::unique_lock guard(state_->writer);
+  // Into an empty store the memberships are indexed once, at the end.
+  std::optional<std::vector<MemberPtr>> staged;
+  std::unordered_set<Uuid, detail::UuidHash> staged_ids;
+  if (state_->store.size() == 0) staged.emplace().reserve(members.size());
   for (std::size_t i = 0; i < members.size() && !failed; ++i) {
     OrganizationMember& member = members[i];
-    if (state_->store.find(member.organization_member_id)) {
-      failed =
-          BulkError{i, error(StoreErrorCode::kConflict,
-                             "OrganizationMemberID " + member.organization_member_id.to_string() +
-                                 " already exists")};
+    const Uuid& id = member.organization_member_id;
+    if (state_->store.find(id) || (staged && !staged_ids.insert(id).second)) {
+      failed = BulkError{i, error(StoreErrorCode::kConflict,
+                                  "OrganizationMemberID " + id.to_string() + " already exists")};
       break;
     }
-    std::vector<Mutation> mutations;
-    if (!find_organization(member.organization_id)) {
-      Organization org;
-      org.organization_id = member.organization_id;
-      org.display_name = member.external_organization_id;
-      org.external_organization_id = member.external_organization_id;
-      org.created_at = org.updated_at = member.created_at;
-      mutations.push_back(Mutation::put(std::move(org)));
-    }
-    if (member.user_id && !find_user(*member.user_id)) {
-      mutations.push_back(Mutation::put(user_of(member)));
-    }
-    mutations.push_back(Mutation::put(std::move(member)));
-    auto committed = state_->commit(std::move(mutations));
+    auto committed =
+        state_->commit(import_mutations(*this, std::move(member)), staged ? &*staged : nullptr);
     if (!committed) {
       failed = BulkError{i, committed.error()};
     } else {
@@ -641,6 +655,7 @@ std::optional<Directory::BulkError> Directory::import_members(
       if (progress && (i + 1) % progress_every == 0) progress(i + 1);
     }
   }
+  if (staged) state_->load_members(*staged);
   guard.unlock();
   if (last != 0) {
     if (auto sync_error = state_->durable(last); sync_error && !failed) {

@@ -328,11 +328,30 @@ TEST_F(DirectoryTest, ImportCreatesTheUsersAndOrganizationsNamed) {
   record.status = "active";
   record.version = 7;
   EXPECT_FALSE(directory_->import_members({record}));
+  EXPECT_EQ(directory_->members().find(record.organization_member_id)->version, 7);
+  EXPECT_EQ(directory_->members().find_by_email("IMP@example.com").size(), 1U);
   reopen();
   EXPECT_TRUE(directory_->find_organization(record.organization_id));
   EXPECT_EQ(directory_->find_user(*record.user_id)->username, "imported");
   EXPECT_EQ(directory_->members().find(record.organization_member_id)->version, 7);
   EXPECT_TRUE(directory_->import_members({record}));  // the ID exists
+}
+
+// Into an empty store the memberships are indexed at once when the import
+// ends, also when it stops early.
+TEST_F(DirectoryTest, ImportIntoAnEmptyStoreStopsAtARepeatedIdWithTheRecordsBeforeIt) {
+  std::vector<OrganizationMember> batch;
+  for (std::uint64_t n : {1, 2, 1, 3}) batch.push_back(test::sample_member(n));
+  const auto failed = directory_->import_members(batch);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->index, 2U);
+  EXPECT_EQ(failed->error.code, StoreErrorCode::kConflict);
+  EXPECT_EQ(directory_->members().size(), 2U);
+  for (std::uint64_t n : {1, 2}) {
+    EXPECT_TRUE(directory_->members().find(test::sample_member(n).organization_member_id)) << n;
+  }
+  reopen();
+  EXPECT_EQ(directory_->members().size(), 2U);
 }
 
 }  // namespace

@@ -326,7 +326,9 @@ class Directory {
 
   // Imports records as they are (IDs, Version, times kept), creating the users
   // and organizations they name. Stops at the first failure (those before it
-  // stay, durable). `progress(n)` every `progress_every` records.
+  // stay, durable). `progress(n)` every `progress_every` records. Into a store
+  // with no memberships, they are indexed (and seen by readers) all at once at
+  // the end.
   struct BulkError {
     std::size_t index;
     StoreError error;

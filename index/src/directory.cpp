@@ -21,6 +21,7 @@
 #include "rollcall/index/snapshot.hpp"
 #include "rollcall/index/wal.hpp"
 #include "small_page.hpp"
+#include "uuid_hash.hpp"
 
 namespace rollcall::index {
 
@@ -626,36 +627,67 @@ std::vector<Mutation> import_mutations(const Directory& directory, OrganizationM
   return mutations;
 }
 
+// An import's memberships, logged one by one but indexed once at the end.
+struct StagedMembers {
+  explicit StagedMembers(std::size_t count) {
+    records.reserve(count);
+    ids.reserve(count);
+  }
+  std::vector<MemberPtr> records;
+  std::unordered_set<Uuid, detail::UuidHash> ids;
+};
+
+// import_members' loop (the caller holds the writer lock); `last`: the last
+// sequence logged. (A template only because Directory::State is private.)
+template <class State>
+std::optional<Directory::BulkError> import_each(const Directory& directory, State& state,
+                                                std::vector<OrganizationMember>& members,
+                                                const std::function<void(std::size_t)>& progress,
+                                                std::size_t progress_every,
+                                                std::optional<StagedMembers>& staged,
+                                                std::uint64_t& last) {
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const Uuid id = members[i].organization_member_id;
+    if (state.store.find(id) || (staged && !staged->ids.insert(id).second)) {
+      return Directory::BulkError{
+          i, error(StoreErrorCode::kConflict,
+                   "OrganizationMemberID " + id.to_string() + " already exists")};
+    }
+    std::vector<Mutation> mutations = import_mutations(directory, std::move(members[i]));
+    auto logged = state.log(mutations);
+    if (!logged) return Directory::BulkError{i, logged.error()};
+    last = *logged;
+    if (staged) {  // the membership is the last mutation
+      staged->records.push_back(std::make_shared<const OrganizationMember>(
+          std::get<OrganizationMember>(std::move(*mutations.back().upsert))));
+      mutations.pop_back();
+    }
+    state.apply(std::move(mutations));
+    if (progress && (i + 1) % progress_every == 0) progress(i + 1);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<Directory::BulkError> Directory::import_members(
     std::vector<OrganizationMember> members, const std::function<void(std::size_t)>& progress,
     std::size_t progress_every) {
+  std::unique_lock guard(state_->writer);
+  std::optional<StagedMembers> staged;  // into an empty store
+  if (state_->store.size() == 0) staged.emplace(members.size());
+  const auto load_staged = [&] {
+    if (staged && !staged->records.empty()) state_->load_members(staged->records);
+  };
   std::optional<BulkError> failed;
   std::uint64_t last = 0;
-  std::unique_lock guard(state_->writer);
-  // Into an empty store the memberships are indexed once, at the end.
-  std::optional<std::vector<MemberPtr>> staged;
-  std::unordered_set<Uuid, detail::UuidHash> staged_ids;
-  if (state_->store.size() == 0) staged.emplace().reserve(members.size());
-  for (std::size_t i = 0; i < members.size() && !failed; ++i) {
-    OrganizationMember& member = members[i];
-    const Uuid& id = member.organization_member_id;
-    if (state_->store.find(id) || (staged && !staged_ids.insert(id).second)) {
-      failed = BulkError{i, error(StoreErrorCode::kConflict,
-                                  "OrganizationMemberID " + id.to_string() + " already exists")};
-      break;
-    }
-    auto committed =
-        state_->commit(import_mutations(*this, std::move(member)), staged ? &*staged : nullptr);
-    if (!committed) {
-      failed = BulkError{i, committed.error()};
-    } else {
-      last = *committed;
-      if (progress && (i + 1) % progress_every == 0) progress(i + 1);
-    }
+  try {
+    failed = import_each(*this, *state_, members, progress, progress_every, staged, last);
+  } catch (...) {
+    load_staged();  // they are in the log: the store must hold them too
+    throw;
   }
-  if (staged) state_->load_members(*staged);
+  load_staged();
   guard.unlock();
   if (last != 0) {
     if (auto sync_error = state_->durable(last); sync_error && !failed) {

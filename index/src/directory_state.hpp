@@ -258,32 +258,22 @@ struct Directory::State {
   }
 
   // --- writes ---------------------------------------------------------------
-  // Logs and applies `mutations` (caller holds `writer`); the sequence to wait
-  // for. With `staged`, the memberships written go there rather than into the
-  // store (an import into an empty store loads them all at once at the end).
-  DirectoryResult<std::uint64_t> commit(std::vector<detail::Mutation> mutations,
-                                        std::vector<MemberPtr>* staged = nullptr) {
+  // Logs and applies `mutations` (caller holds `writer`); the sequence to wait for.
+  DirectoryResult<std::uint64_t> commit(std::vector<detail::Mutation> mutations) {
+    auto sequence = log(mutations);
+    if (sequence) apply(std::move(mutations));
+    return sequence;
+  }
+
+  // Logs `mutations` without applying them (caller holds `writer`).
+  DirectoryResult<std::uint64_t> log(const std::vector<detail::Mutation>& mutations) {
     auto sequence = wal->append(detail::encode_mutations(mutations));
     if (!sequence) {
       return detail::error(StoreErrorCode::kUnavailable,
                            "write-ahead log refused the write: " + sequence.status().message());
     }
-    if (staged != nullptr) stage_members(mutations, *staged);
-    apply(std::move(mutations));
     ++writes_since_snapshot;
     return *sequence;
-  }
-
-  static void stage_members(std::vector<detail::Mutation>& mutations,
-                            std::vector<MemberPtr>& staged) {
-    std::erase_if(mutations, [&](detail::Mutation& mutation) {
-      if (mutation.entity != persist::EntityType::kOrganizationMember || !mutation.upsert) {
-        return false;
-      }
-      staged.push_back(std::make_shared<const OrganizationMember>(
-          std::get<OrganizationMember>(std::move(*mutation.upsert))));
-      return true;
-    });
   }
 
   std::optional<StoreError> durable(std::uint64_t sequence) {

@@ -5,6 +5,7 @@
 #include <openssl/params.h>
 
 #include <array>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -51,53 +52,63 @@ std::optional<std::string> unbase64url(std::string_view text) {
 
 // HMAC-SHA256 from scratch (HMAC(), which fetches the algorithm and hashes the
 // key on every call) cost about a third of a list's first page. Each thread
-// keeps the context of the last key it used, initialized once with that key.
-class MacContext {
+// keeps a context keyed for the last key it used and copies it per token (a
+// copy, as re-initializing with a null key reuses the key only since OpenSSL
+// 3.0.3).
+class KeyedMac {
  public:
-  MacContext() = default;
-  MacContext(const MacContext&) = delete;
-  MacContext& operator=(const MacContext&) = delete;
-  ~MacContext() { EVP_MAC_CTX_free(context_); }
+  KeyedMac() = default;
+  KeyedMac(const KeyedMac&) = delete;
+  KeyedMac& operator=(const KeyedMac&) = delete;
+  ~KeyedMac() { EVP_MAC_CTX_free(keyed_); }
 
-  // A context ready for `key`'s MAC; null when OpenSSL fails.
-  EVP_MAC_CTX* ready_for(std::string_view key) {
-    if (context_ != nullptr && key == key_) {
-      return EVP_MAC_init(context_, nullptr, 0, nullptr) == 1 ? context_ : nullptr;
-    }
-    EVP_MAC_CTX_free(context_);
-    context_ = nullptr;
-    key_.clear();
+  // The MAC of `bytes` under `key` into `out` (EVP_MAX_MD_SIZE bytes); its
+  // length, or 0 when OpenSSL fails.
+  std::size_t compute(std::string_view key, std::string_view bytes, unsigned char* out) {
+    if (keyed_ == nullptr || key != key_) rekey(key);
+    if (keyed_ == nullptr) return 0;
+    const std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> copy(EVP_MAC_CTX_dup(keyed_),
+                                                                         &EVP_MAC_CTX_free);
+    std::size_t length = 0;
+    const bool made =
+        copy != nullptr &&
+        EVP_MAC_update(copy.get(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                       bytes.size()) == 1 &&
+        EVP_MAC_final(copy.get(), out, &length, EVP_MAX_MD_SIZE) == 1;
+    return made ? length : 0;
+  }
+
+ private:
+  void rekey(std::string_view key) {
+    EVP_MAC_CTX_free(keyed_);
+    keyed_ = nullptr;
     EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-    if (hmac == nullptr) return nullptr;
-    context_ = EVP_MAC_CTX_new(hmac);
+    if (hmac == nullptr) return;
+    EVP_MAC_CTX* context = EVP_MAC_CTX_new(hmac);
     EVP_MAC_free(hmac);
     char digest[] = "SHA256";
     const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
                                  OSSL_PARAM_construct_end()};
-    if (context_ == nullptr ||
-        EVP_MAC_init(context_, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+    if (context == nullptr ||
+        EVP_MAC_init(context, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
                      params) != 1) {
-      return nullptr;
+      EVP_MAC_CTX_free(context);
+      return;
     }
+    keyed_ = context;
     key_ = key;
-    return context_;
   }
 
- private:
-  EVP_MAC_CTX* context_ = nullptr;
+  EVP_MAC_CTX* keyed_ = nullptr;  // null, or keyed for key_
   std::string key_;
 };
 
 std::array<unsigned char, kMacBytes> mac(std::string_view key, std::string_view bytes) {
-  thread_local MacContext context;
+  thread_local KeyedMac keyed;
   unsigned char full[EVP_MAX_MD_SIZE];
-  std::size_t length = 0;
-  EVP_MAC_CTX* ready = context.ready_for(key);
-  const bool made = ready != nullptr &&
-                    EVP_MAC_update(ready, reinterpret_cast<const unsigned char*>(bytes.data()),
-                                   bytes.size()) == 1 &&
-                    EVP_MAC_final(ready, full, &length, sizeof(full)) == 1 && length >= kMacBytes;
-  if (!made) throw std::runtime_error("HMAC-SHA256 failed in OpenSSL");
+  if (keyed.compute(key, bytes, full) < kMacBytes) {
+    throw std::runtime_error("HMAC-SHA256 failed in OpenSSL");
+  }
   std::array<unsigned char, kMacBytes> out{};
   std::copy(full, full + kMacBytes, out.begin());
   return out;

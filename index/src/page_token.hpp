@@ -11,6 +11,7 @@ namespace rollcall::index::detail {
 
 constexpr std::uint8_t kPageTokenVersion = 1;
 
+// Both throw std::runtime_error when OpenSSL fails to compute the MAC.
 std::string seal_page_token(std::string_view key, std::uint64_t query_hash,
                             std::string_view cursor);
 

@@ -12,7 +12,7 @@ void UserTable::put(User&& user) {
   auto record = std::make_shared<const User>(std::move(user));
   auto& by_id = users_.get<ById>();
   if (auto found = by_id.find(record->user_id); found != by_id.end()) {
-    by_id.replace(found, std::move(record));
+    by_id.replace(found, record);
   } else {
     by_id.insert(std::move(record));
   }
@@ -27,11 +27,13 @@ UserPtr UserTable::find(const Uuid& id) const {
 }
 
 bool UserTable::has_username(std::string_view username) const {
-  return users_.get<ByUsername>().count(username) != 0;
+  const auto& by_username = users_.get<ByUsername>();
+  return by_username.find(username) != by_username.end();
 }
 
 bool UserTable::has_email(std::string_view email) const {
-  return users_.get<ByEmail>().count(FoldedEmail{email}) != 0;
+  const auto& by_email = users_.get<ByEmail>();
+  return by_email.find(FoldedEmail{email}) != by_email.end();
 }
 
 }  // namespace rollcall::index::detail

@@ -31,16 +31,20 @@ std::string unbase64url(const std::string& text) {
   return out;
 }
 
+// Every token a thread seals with a key, not only the first.
 TEST(PageToken, TagIsTheHmacSha256OfTheBody) {
   const std::string key = "a key of the store";
-  const std::string bytes = unbase64url(seal_page_token(key, 42, "cursor"));
-  ASSERT_GT(bytes.size(), 16u);
-  const std::string body = bytes.substr(0, bytes.size() - 16);
-  unsigned char expected[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(body.data()), body.size(), expected, &length);
-  EXPECT_EQ(bytes.substr(body.size()), std::string(reinterpret_cast<char*>(expected), 16));
+  for (const std::string cursor : {"cursor", "another cursor", "cursor"}) {
+    const std::string bytes = unbase64url(seal_page_token(key, 42, cursor));
+    ASSERT_GT(bytes.size(), 16u);
+    const std::string body = bytes.substr(0, bytes.size() - 16);
+    unsigned char expected[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(body.data()), body.size(), expected, &length);
+    EXPECT_EQ(bytes.substr(body.size()), std::string(reinterpret_cast<char*>(expected), 16))
+        << cursor;
+  }
 }
 
 TEST(PageToken, OpensOnlyUnderItsOwnKeyWhicheverKeyWasUsedLast) {

@@ -43,5 +43,19 @@ TEST(UserTable, ReplacingOrErasingAUserDropsItsOldKeys) {
   EXPECT_FALSE(users.has_email("countess@example.com"));
 }
 
+// The Directory refuses a taken Username or Email; a log that broke that rule
+// still loads every user, and a name stays taken while one of them has it.
+TEST(UserTable, TwoUsersMayShareANameAndEmail) {
+  UserTable users;
+  users.put(make_user(1, "ada", "ada@example.com"));
+  users.put(make_user(2, "ada", "ADA@example.com"));
+  EXPECT_EQ(users.size(), 2u);
+  users.erase(make_user(1, "", "").user_id);
+  EXPECT_TRUE(users.has_username("ada"));
+  EXPECT_TRUE(users.has_email("ada@example.com"));
+  users.erase(make_user(2, "", "").user_id);
+  EXPECT_FALSE(users.has_username("ada"));
+}
+
 }  // namespace
 }  // namespace rollcall::index::detail

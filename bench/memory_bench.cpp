@@ -5,7 +5,6 @@
 // the store one insert at a time.
 //
 // usage: memory_bench [--members N]   (default 1,000,000; half in one organization)
-#include <malloc.h>
 
 #include <chrono>
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "datagen.hpp"
+#include "heap_in_use.hpp"
 #include "rollcall/index/member_store.hpp"
 
 namespace {
@@ -21,11 +21,7 @@ namespace {
 using rollcall::index::OrganizationMember;
 using Clock = std::chrono::steady_clock;
 
-// From glibc's arenas and, for large blocks (hash tables' buckets), mmap.
-std::size_t heap_in_use() {
-  const struct mallinfo2 info = mallinfo2();
-  return info.uordblks + info.hblkhd;
-}
+using rollcall::bench::heap_in_use;
 
 double per_member(std::size_t bytes, std::size_t members) {
   return static_cast<double>(bytes) / static_cast<double>(members);

@@ -14,7 +14,6 @@
 // snapshot steps (default all). Each line also gives the process's CPU
 // time and context switches per write: on a shared machine they vary less
 // than the rate.
-#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -33,6 +32,7 @@
 #include <vector>
 
 #include "datagen.hpp"
+#include "heap_in_use.hpp"
 #include "rollcall/index/directory.hpp"
 #include "rollcall/index/record_codec.hpp"
 #include "rollcall/index/snapshot.hpp"
@@ -196,15 +196,9 @@ void bench_snapshot_load(const std::string& dir) {
               loaded->snapshot->organization_members.size());
 }
 
-// glibc's bytes in use: from its arenas and, for large blocks, mmap.
-std::size_t heap_in_use() {
-  const struct mallinfo2 info = mallinfo2();
-  return info.uordblks + info.hblkhd;
-}
-
 // Start-up: the newest snapshot read and every index built, ready for requests.
 void bench_directory_open(const std::string& dir) {
-  const std::size_t heap_before = heap_in_use();
+  const std::size_t heap_before = bench::heap_in_use();
   const auto start = Clock::now();
   const double cpu = cpu_seconds();
   index::DirectoryOptions options;
@@ -217,7 +211,7 @@ void bench_directory_open(const std::string& dir) {
       "directory open  %.2f s (%.2f s CPU)  %zu members indexed, page cache warm; "
       "heap %.0f bytes/member\n",
       seconds, cpu_seconds() - cpu, members,
-      static_cast<double>(heap_in_use() - heap_before) / static_cast<double>(members));
+      static_cast<double>(bench::heap_in_use() - heap_before) / static_cast<double>(members));
 }
 
 // "64,256" -> {64, 256}; each count 1..kMaxWriters.

@@ -175,6 +175,18 @@ class DirectorySpaceViewsTest : public DirectoryViewsTest {
 
   SpaceScope scope() const { return SpaceScope::space(space_.space_id); }
 
+  // Reading, updating and removing space membership `id` as `who` each fail with `code`.
+  void expect_every_access_refused(const CreatedUser& who, const Uuid& id, StoreErrorCode code) {
+    EXPECT_EQ(directory_->space_member(as(who), scope(), id).error().code, code) << "read";
+    EXPECT_EQ(directory_->update_space_member(as(who), space_.space_id, id, {}, 1).error().code,
+              code)
+        << "update";
+    EXPECT_EQ(
+        directory_->remove_space_member(as(who), space_.space_id, id, std::nullopt).error().code,
+        code)
+        << "remove";
+  }
+
   Space space_;
   CreatedUser outsider_;
   SpaceMemberPtr in_space_;
@@ -200,29 +212,13 @@ TEST_F(DirectorySpaceViewsTest, OutsiderIsRefusedWhateverTheRecord) {
   EXPECT_EQ(directory_->list_space_members(as(outsider_), scope(), {}).error().code,
             StoreErrorCode::kForbidden);
   for (const Uuid& id : {in_space_->space_member_id, pending_in_space_->space_member_id, absent}) {
-    EXPECT_EQ(directory_->space_member(as(outsider_), scope(), id).error().code,
-              StoreErrorCode::kForbidden);
-    EXPECT_EQ(
-        directory_->update_space_member(as(outsider_), space_.space_id, id, {}, 1).error().code,
-        StoreErrorCode::kForbidden);
-    EXPECT_EQ(directory_->remove_space_member(as(outsider_), space_.space_id, id, std::nullopt)
-                  .error()
-                  .code,
-              StoreErrorCode::kForbidden);
+    expect_every_access_refused(outsider_, id, StoreErrorCode::kForbidden);
   }
 }
 
 TEST_F(DirectorySpaceViewsTest, HiddenRecordIsAbsentToTheSpacesReaders) {
-  const Uuid& hidden = pending_in_space_->space_member_id;
-  EXPECT_EQ(directory_->space_member(as(plain_), scope(), hidden).error().code,
-            StoreErrorCode::kNotFound);
-  EXPECT_EQ(
-      directory_->update_space_member(as(plain_), space_.space_id, hidden, {}, 1).error().code,
-      StoreErrorCode::kNotFound);
-  EXPECT_EQ(directory_->remove_space_member(as(plain_), space_.space_id, hidden, std::nullopt)
-                .error()
-                .code,
-            StoreErrorCode::kNotFound);
+  expect_every_access_refused(plain_, pending_in_space_->space_member_id,
+                              StoreErrorCode::kNotFound);
 }
 
 TEST_F(DirectorySpaceViewsTest, WritesAnswerWithTheFieldsTheWriterMaySee) {

@@ -12,6 +12,7 @@ namespace {
 
 using filter::Timestamp;
 using filter::Uuid;
+using index::Labels;
 using index::OrganizationMember;
 
 // Values of the generator's distributions, from SplitMix64.
@@ -201,26 +202,28 @@ void fill_role_ids(Rng& rng, std::span<const Uuid> pool, OrganizationMember& m) 
   std::uint64_t draw = rng.below(100);
   std::size_t count = 0;
   while (draw >= kCountPercents[count]) draw -= kCountPercents[count++];
-  while (m.role_ids.size() < count) {
+  std::vector<Uuid> ids;
+  while (ids.size() < count) {
     const Uuid& id = pool[rng.below(pool.size())];
-    if (std::find(m.role_ids.begin(), m.role_ids.end(), id) == m.role_ids.end()) {
-      m.role_ids.push_back(id);
-    }
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
   }
+  m.role_ids = std::move(ids);
 }
 
 template <std::size_t N>
 void maybe_label(Rng& rng, unsigned chance, std::string_view key,
-                 const std::array<std::string_view, N>& values, OrganizationMember& m) {
-  if (rng.percent(chance)) m.labels.emplace_back(key, rng.pick_skewed(values));
+                 const std::array<std::string_view, N>& values, Labels& labels) {
+  if (rng.percent(chance)) labels.emplace_back(key, rng.pick_skewed(values));
 }
 
 // In kLabelKeys order, which keeps Labels sorted by key.
 void fill_labels(Rng& rng, OrganizationMember& m) {
-  maybe_label(rng, 65, kLabelKeys[0], kEnvironments, m);
-  maybe_label(rng, 30, kLabelKeys[1], kRegions, m);
-  maybe_label(rng, 60, kLabelKeys[2], kTeams, m);
-  maybe_label(rng, 70, kLabelKeys[3], kTiers, m);
+  Labels labels;
+  maybe_label(rng, 65, kLabelKeys[0], kEnvironments, labels);
+  maybe_label(rng, 30, kLabelKeys[1], kRegions, labels);
+  maybe_label(rng, 60, kLabelKeys[2], kTeams, labels);
+  maybe_label(rng, 70, kLabelKeys[3], kTiers, labels);
+  m.labels = std::move(labels);
 }
 
 constexpr std::int64_t kMicrosPerMilli = 1000;

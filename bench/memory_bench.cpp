@@ -58,5 +58,8 @@ int main(int argc, char** argv) {
   std::printf("records: %7.0f bytes/member (shared records alone)\n", per_member(records, n));
   std::printf("indexes: %7.0f bytes/member (store minus records)\n",
               per_member(total - records, n));
+  std::printf("interned: %zu label sets, %zu role-ID lists, %zu texts (held once each)\n",
+              rollcall::index::SharedLabels::distinct(), rollcall::index::SharedRoleIds::distinct(),
+              rollcall::index::SharedText::distinct());
   return 0;
 }

@@ -139,8 +139,8 @@ sqlite3* load_sqlite(const std::vector<OrganizationMember>& members) {
     int i = 0;
     sqlite3_bind_blob(insert, ++i, m.organization_member_id.bytes.data(), 16, SQLITE_STATIC);
     sqlite3_bind_blob(insert, ++i, m.organization_id.bytes.data(), 16, SQLITE_STATIC);
-    for (const std::string* text :
-         {&m.username, &m.email, &m.display_name, &m.slug, &m.external_id, &m.role, &m.status}) {
+    for (const std::string* text : {&m.username, &m.email, &m.display_name, &m.slug, &m.external_id,
+                                    &m.role.value(), &m.status.value()}) {
       sqlite3_bind_text(insert, ++i, text->c_str(), -1, SQLITE_STATIC);
     }
     sqlite3_bind_int(insert, ++i, static_cast<int>(m.role_ids.size()));

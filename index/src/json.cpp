@@ -13,7 +13,8 @@ namespace {
 
 template <class R>
 using Member = std::variant<std::string R::*, Uuid R::*, std::optional<Uuid> R::*, bool R::*,
-                            std::int64_t R::*, Timestamp R::*, std::vector<Uuid> R::*, Labels R::*>;
+                            std::int64_t R::*, Timestamp R::*, SharedRoleIds R::*,
+                            SharedLabels R::*, SharedText R::*>;
 
 template <class R>
 struct Field {
@@ -118,8 +119,7 @@ void reset(R& record, std::span<const Field<R>> fields) {
         [&](auto member) {
           auto& value = record.*member;
           using T = std::decay_t<decltype(value)>;
-          if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::vector<Uuid>> ||
-                        std::is_same_v<T, Labels>) {
+          if constexpr (std::is_same_v<T, std::string>) {
             value.clear();  // keeps capacity
           } else if constexpr (std::is_same_v<T, std::int64_t>) {
             value = 0;
@@ -164,8 +164,10 @@ const char* expected(std::size_t member_index) {
       return "an RFC 3339 time string";
     case 6:
       return "an array of uuid strings";
-    default:
+    case 7:
       return "an object of strings";
+    default:
+      return "a string";
   }
 }
 
@@ -206,23 +208,28 @@ class Decoder {
     record_.*member = *time;
     return {};
   }
-  std::string operator()(std::vector<Uuid> R::*member, simdjson::dom::element value) {
+  std::string operator()(SharedText R::*member, simdjson::dom::element value) {
+    std::string_view text;
+    if (value.get_string().get(text)) return wrong(value);
+    record_.*member = std::string(text);
+    return {};
+  }
+  std::string operator()(SharedRoleIds R::*member, simdjson::dom::element value) {
     simdjson::dom::array array;
     if (value.get_array().get(array)) return wrong(value);
-    auto& ids = record_.*member;
-    ids.clear();  // a repeated member replaces the earlier one
+    std::vector<Uuid> ids;  // a repeated member replaces the earlier one
     for (simdjson::dom::element element : array) {
       if (auto error = uuid(element, [&](const Uuid& id) { ids.push_back(id); }); !error.empty()) {
         return error;
       }
     }
+    record_.*member = std::move(ids);
     return {};
   }
-  std::string operator()(Labels R::*member, simdjson::dom::element value) {
+  std::string operator()(SharedLabels R::*member, simdjson::dom::element value) {
     simdjson::dom::object object;
     if (value.get_object().get(object)) return wrong(value);
-    Labels& labels = record_.*member;
-    labels.clear();
+    Labels labels;
     for (auto [key, text] : object) {
       std::string_view label;
       if (text.get_string().get(label)) return wrong(text);
@@ -234,6 +241,7 @@ class Decoder {
     auto kept = std::unique(labels.rbegin(), labels.rend(),
                             [](const auto& a, const auto& b) { return a.first == b.first; });
     labels.erase(labels.begin(), kept.base());
+    record_.*member = std::move(labels);
     return {};
   }
 
@@ -325,8 +333,15 @@ void write_uuid(std::string& out, const Uuid& uuid) {
 }
 
 template <class T>
+constexpr bool kInterned = false;
+template <class T>
+constexpr bool kInterned<Interned<T>> = true;
+
+template <class T>
 void write_value(std::string& out, const T& value) {
-  if constexpr (std::is_same_v<T, std::string>) {
+  if constexpr (kInterned<T>) {
+    write_value(out, value.value());
+  } else if constexpr (std::is_same_v<T, std::string>) {
     write_string(out, value);
   } else if constexpr (std::is_same_v<T, Uuid>) {
     write_uuid(out, value);

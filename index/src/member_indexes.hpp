@@ -48,7 +48,7 @@ using MemberLookup = bmi::multi_index_container<
 struct RoleOrder {
   static auto key(const OrganizationMember& m) {
     return std::tuple<const Uuid&, std::string_view, const Timestamp&, const Uuid&>(
-        m.organization_id, m.role, m.created_at, m.organization_member_id);
+        m.organization_id, m.role.value(), m.created_at, m.organization_member_id);
   }
 };
 // (OrganizationID, Username, ID)

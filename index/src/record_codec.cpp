@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "bytes.hpp"
@@ -134,6 +135,9 @@ class Reader {
     }
     return true;
   }
+  bool string(index::SharedText& value) { return interned(value, &Reader::string); }
+  bool uuids(index::SharedRoleIds& values) { return interned(values, &Reader::uuids); }
+  bool labels(index::SharedLabels& values) { return interned(values, &Reader::labels); }
 
   // A varint count of elements of at least `element_bytes` each that must fit
   // in what is left, so corrupt counts cannot trigger huge allocations.
@@ -159,6 +163,14 @@ class Reader {
   }
 
  private:
+  // Reads into a buffer the thread reuses: a value the pool has is not copied.
+  template <class T>
+  bool interned(index::Interned<T>& field, bool (Reader::*read)(T&)) {
+    thread_local T value;
+    if (!(this->*read)(value)) return false;
+    field = index::Interned<T>(std::as_const(value));
+    return true;
+  }
   template <class T>
   bool fixed(T& value) {
     if (!need(sizeof value)) return false;

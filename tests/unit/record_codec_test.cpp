@@ -49,10 +49,14 @@ TEST(RecordCodec, LongStringsAndManyElementsRoundTrip) {
   OrganizationMember member = sample_member(2);
   member.display_name.assign(200000, 'x');
   member.email = std::string("a\0b", 3);  // embedded NUL survives
+  std::vector<Uuid> role_ids = member.role_ids;
+  index::Labels labels = member.labels;
   for (std::uint64_t i = 0; i < 1000; ++i) {
-    member.role_ids.push_back(test::test_uuid(9, i));
-    member.labels.emplace_back("key" + std::to_string(i), std::string(i % 200, 'v'));
+    role_ids.push_back(test::test_uuid(9, i));
+    labels.emplace_back("key" + std::to_string(i), std::string(i % 200, 'v'));
   }
+  member.role_ids = std::move(role_ids);
+  member.labels = std::move(labels);
   const OrganizationMember decoded = round_trip(member);
   EXPECT_EQ(json(decoded), json(member));
   EXPECT_EQ(decoded.email, member.email);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rollcall/filter/values.hpp"
+#include "rollcall/index/interned.hpp"
 
 namespace rollcall::index {
 
@@ -17,6 +18,11 @@ using filter::Uuid;
 
 // A string map kept sorted by key (labels are few; a vector beats a tree).
 using Labels = std::vector<std::pair<std::string, std::string>>;
+
+// What records repeat, held once per distinct value (interned.hpp).
+using SharedLabels = Interned<Labels>;
+using SharedRoleIds = Interned<std::vector<Uuid>>;
+using SharedText = Interned<std::string>;
 
 struct OrganizationMember {
   Uuid organization_member_id;
@@ -29,10 +35,10 @@ struct OrganizationMember {
   std::string external_id;
   std::string external_organization_id;
   std::string profile_picture_url;
-  std::string role;    // OWNER | ADMIN | MEMBER
-  std::string status;  // pending | active
-  std::vector<Uuid> role_ids;
-  Labels labels;
+  SharedText role;    // OWNER | ADMIN | MEMBER
+  SharedText status;  // pending | active
+  SharedRoleIds role_ids;
+  SharedLabels labels;
   bool required_sso_auth = false;
   bool required_mfa_auth = false;
   Timestamp created_at;
@@ -52,8 +58,8 @@ struct SpaceMember {
   std::string email;
   std::string display_name;
   bool admin = false;
-  std::vector<Uuid> role_ids;
-  Labels labels;
+  SharedRoleIds role_ids;
+  SharedLabels labels;
   Timestamp created_at;
   std::optional<Uuid> created_by;
   Timestamp updated_at;

@@ -178,9 +178,10 @@ void fill_identity(Rng& rng, std::size_t index, OrganizationMember& m) {
   const Name& first = rng.pick(kFirstNames);
   const Name& last = rng.pick(kLastNames);
   const std::string number = std::to_string(index);
-  m.username = std::string(first.handle) + "." + std::string(last.handle) + number;
+  const std::string username = std::string(first.handle) + "." + std::string(last.handle) + number;
+  m.username = username;
   m.slug = std::string(first.handle) + "-" + std::string(last.handle) + number;
-  m.email = m.username + "@" + std::string(rng.pick(kEmailDomains));
+  m.email = username + "@" + std::string(rng.pick(kEmailDomains));
   m.display_name = display_name(rng, first, last);
   if (rng.percent(30)) m.external_id = "okta|00u" + hex(rng, 10);
   if (rng.percent(70)) m.profile_picture_url = "https://img.example.com/" + number + ".png";

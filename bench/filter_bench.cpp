@@ -89,7 +89,7 @@ std::vector<FilterCase> filter_cases() {
        "Labels.environment = 'prod' AND CreatedAt >= '2025-01-01'",
        "", 50e6},
       {"BM_Contains", "", "lovelace", 0},
-      {"BM_UsernameEquality", "Username = " + quoted(data.member(0).username), "", 0},
+      {"BM_UsernameEquality", "Username = " + quoted(data.member(0).username.str()), "", 0},
       {"BM_BigOrganization", "OrganizationID = " + quoted(data.big_organization_id().to_string()),
        "", 0},
       {"BM_HasRoleId", "RoleIDs ? " + quoted(data.role_ids().front().to_string()), "", 0},

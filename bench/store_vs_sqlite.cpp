@@ -139,9 +139,10 @@ sqlite3* load_sqlite(const std::vector<OrganizationMember>& members) {
     int i = 0;
     sqlite3_bind_blob(insert, ++i, m.organization_member_id.bytes.data(), 16, SQLITE_STATIC);
     sqlite3_bind_blob(insert, ++i, m.organization_id.bytes.data(), 16, SQLITE_STATIC);
-    for (const std::string* text : {&m.username, &m.email, &m.display_name, &m.slug, &m.external_id,
-                                    &m.role.value(), &m.status.value()}) {
-      sqlite3_bind_text(insert, ++i, text->c_str(), -1, SQLITE_STATIC);
+    for (const std::string_view text :
+         {m.username.view(), m.email.view(), m.display_name.view(), m.slug.view(),
+          m.external_id.view(), std::string_view(m.role), std::string_view(m.status)}) {
+      sqlite3_bind_text(insert, ++i, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
     }
     sqlite3_bind_int(insert, ++i, static_cast<int>(m.role_ids.size()));
     sqlite3_bind_int(insert, ++i, m.required_sso_auth);

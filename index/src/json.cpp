@@ -14,7 +14,7 @@ namespace {
 template <class R>
 using Member = std::variant<std::string R::*, Uuid R::*, std::optional<Uuid> R::*, bool R::*,
                             std::int64_t R::*, Timestamp R::*, SharedRoleIds R::*,
-                            SharedLabels R::*, SharedText R::*>;
+                            SharedLabels R::*, SharedText R::*, Text R::*>;
 
 template <class R>
 struct Field {
@@ -167,7 +167,7 @@ const char* expected(std::size_t member_index) {
     case 7:
       return "an object of strings";
     default:
-      return "a string";
+      return "a string";  // SharedText, Text
   }
 }
 
@@ -211,7 +211,13 @@ class Decoder {
   std::string operator()(SharedText R::*member, simdjson::dom::element value) {
     std::string_view text;
     if (value.get_string().get(text)) return wrong(value);
-    record_.*member = std::string(text);
+    record_.*member = text;
+    return {};
+  }
+  std::string operator()(Text R::*member, simdjson::dom::element value) {
+    std::string_view text;
+    if (value.get_string().get(text)) return wrong(value);
+    record_.*member = text;
     return {};
   }
   std::string operator()(SharedRoleIds R::*member, simdjson::dom::element value) {
@@ -341,7 +347,7 @@ template <class T>
 void write_value(std::string& out, const T& value) {
   if constexpr (kInterned<T>) {
     write_value(out, value.value());
-  } else if constexpr (std::is_same_v<T, std::string>) {
+  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Text>) {
     write_string(out, value);
   } else if constexpr (std::is_same_v<T, Uuid>) {
     write_uuid(out, value);

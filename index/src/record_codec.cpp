@@ -36,7 +36,7 @@ class Writer {
     boolean(value.has_value());
     return !value || uuid(*value);
   }
-  bool string(const std::string& value) {
+  bool string(std::string_view value) {
     put_varint(out_, value.size());
     out_.append(value);
     return true;
@@ -133,6 +133,12 @@ class Reader {
     for (auto& [key, value] : values) {
       if (!string(key) || !string(value)) return false;
     }
+    return true;
+  }
+  bool string(index::Text& value) {
+    std::string_view bytes;
+    if (!length_prefixed(bytes)) return false;
+    value = bytes;
     return true;
   }
   bool string(index::SharedText& value) { return interned(value, &Reader::string); }

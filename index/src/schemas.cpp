@@ -9,9 +9,9 @@ using filter::SchemaBuilder;
 template <class R>
 SchemaBuilder<R>& add_user(SchemaBuilder<R>& builder) {
   return builder.uuid("UserID", [](const R& r) { return r.user_id; })
-      .string("Username", [](const R& r) -> const std::string& { return r.username; })
-      .string("Email", [](const R& r) -> const std::string& { return r.email; })
-      .string("DisplayName", [](const R& r) -> const std::string& { return r.display_name; });
+      .string("Username", [](const R& r) -> std::string_view { return r.username; })
+      .string("Email", [](const R& r) -> std::string_view { return r.email; })
+      .string("DisplayName", [](const R& r) -> std::string_view { return r.display_name; });
 }
 
 template <class R>
@@ -38,12 +38,12 @@ filter::Schema build_organization_member_schema() {
   builder.uuid("OrganizationMemberID", [](const R& r) { return r.organization_member_id; })
       .uuid("OrganizationID", [](const R& r) { return r.organization_id; });
   add_user(builder)
-      .string("Slug", [](const R& r) -> const std::string& { return r.slug; })
-      .string("ExternalID", [](const R& r) -> const std::string& { return r.external_id; })
+      .string("Slug", [](const R& r) -> std::string_view { return r.slug; })
+      .string("ExternalID", [](const R& r) -> std::string_view { return r.external_id; })
       .string("ExternalOrganizationID",
-              [](const R& r) -> const std::string& { return r.external_organization_id; })
+              [](const R& r) -> std::string_view { return r.external_organization_id; })
       .string("ProfilePictureURL",
-              [](const R& r) -> const std::string& { return r.profile_picture_url; })
+              [](const R& r) -> std::string_view { return r.profile_picture_url; })
       .string("Role", [](const R& r) -> const std::string& { return r.role; })
       .string("Status", [](const R& r) -> const std::string& { return r.status; });
   add_grants(builder)

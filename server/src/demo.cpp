@@ -44,7 +44,8 @@ index::DirectoryResult<std::size_t> add_space_members(index::Directory& director
   for (std::size_t added = 0; added < count; ++next) {
     const index::OrganizationMember member = generator.member(next);
     if (member.organization_id != space.organization_id) continue;
-    index::SpaceInvitation invitation{member.email, {added % 25 == 0, {}, {{"seat", space.slug}}}};
+    index::SpaceInvitation invitation{member.email.str(),
+                                      {added % 25 == 0, {}, {{"seat", space.slug}}}};
     auto result = directory.add_space_member(index::Actor::admin(), space.space_id, invitation);
     // Generated emails may repeat: the same membership is already in the space.
     if (!result && result.error().code != index::StoreErrorCode::kConflict) return result.error();

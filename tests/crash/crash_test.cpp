@@ -175,7 +175,7 @@ std::map<ThreadKey, Invitations> recovered_invitations(const Directory& director
   std::map<ThreadKey, Invitations> found;
   for (const index::MemberPtr& member : directory.members().all()) {
     if (member->role == "OWNER") continue;
-    const auto key = parse_member_email(member->email);
+    const auto key = parse_member_email(member->email.str());
     if (!key) {
       ADD_FAILURE() << "a membership no writer made: " << member->email;
       continue;

@@ -100,7 +100,7 @@ inline OrganizationMember make_member(const Uuid& org, std::uint64_t n) {
   m.organization_id = org;
   m.user_id = make_uuid(kUserTag, n);
   m.username = "user" + std::to_string(n);
-  m.email = m.username + "@example.com";
+  m.email = "user" + std::to_string(n) + "@example.com";
   m.display_name = "User " + std::to_string(n);
   m.slug = m.username;
   m.role = "MEMBER";
@@ -214,8 +214,8 @@ using RefValue = std::variant<std::monostate, std::string, std::int64_t, Uuid, T
 
 inline RefValue ref_value(const OrganizationMember& m, const std::string& attribute) {
   if (attribute == "CreatedAt") return m.created_at;
-  if (attribute == "Username") return m.username;
-  if (attribute == "DisplayName") return m.display_name;
+  if (attribute == "Username") return m.username.str();
+  if (attribute == "DisplayName") return m.display_name.str();
   if (attribute == "Role") return m.role;
   if (attribute == "Version") return m.version;
   if (attribute == "UserID") return m.user_id ? RefValue(*m.user_id) : RefValue();

@@ -43,8 +43,8 @@ class DirectoryTest : public ::testing::Test {
   }
 
   index::MemberPtr invite(const index::Actor& actor, const index::Organization& org,
-                          const std::string& email, const std::string& role = "MEMBER") {
-    index::Invitation invitation{email, {}};
+                          std::string_view email, const std::string& role = "MEMBER") {
+    index::Invitation invitation{std::string(email), {}};
     invitation.settings.role = role;
     return created(directory_->invite(actor, org.organization_id, invitation));
   }

@@ -183,7 +183,7 @@ TEST(DirectorySnapshotLoad, EveryUserOfALargeSnapshotIsIndexed) {
     const std::uint64_t key = n % 10 == 9 ? n : (1ULL << 40) + n;
     for (std::size_t i = 0; i < 8; ++i) user.user_id.bytes[15 - i] = (key >> (8 * i)) & 0xFF;
     user.username = "user" + std::to_string(n);
-    user.email = user.username + "@example.com";
+    user.email = "user" + std::to_string(n) + "@example.com";
     users.push_back(std::move(user));
   }
   TempDir dir;

@@ -23,14 +23,14 @@ class DirectorySpacesTest : public test::DirectoryTest {
 
   static Actor as(const CreatedUser& who) { return Actor::user(who.user.user_id); }
 
-  SpaceMemberPtr add(const Actor& actor, const std::string& email, bool admin = false) {
-    SpaceInvitation invitation{email, {}};
+  SpaceMemberPtr add(const Actor& actor, std::string_view email, bool admin = false) {
+    SpaceInvitation invitation{std::string(email), {}};
     invitation.settings.admin = admin;
     return created(directory_->add_space_member(actor, space_.space_id, invitation)).record;
   }
 
-  StoreErrorCode add_fails(const Actor& actor, const std::string& email) {
-    auto added = directory_->add_space_member(actor, space_.space_id, {email, {}});
+  StoreErrorCode add_fails(const Actor& actor, std::string_view email) {
+    auto added = directory_->add_space_member(actor, space_.space_id, {std::string(email), {}});
     EXPECT_FALSE(added);
     return added ? StoreErrorCode::kConflict : added.error().code;
   }
@@ -176,7 +176,7 @@ TEST_F(DirectorySpacesTest, RemovingTheOrganizationMembershipRemovesItsSpaceMemb
   const Space other =
       created(directory_->create_space(as(owner_), org_.organization_id, {"Other", ""}));
   ASSERT_TRUE(
-      created(directory_->add_space_member(as(owner_), other.space_id, {bob.user.email, {}}))
+      created(directory_->add_space_member(as(owner_), other.space_id, {bob.user.email.str(), {}}))
           .record);
   EXPECT_EQ(directory_->space_members()
                 .find_by_organization_member(in_space->organization_member_id)

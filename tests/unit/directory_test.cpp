@@ -260,7 +260,7 @@ TEST_F(DirectoryTest, AReplayIsRefusedToACallerWhoLostTheRight) {
   const Organization org = organization(ada.user);
   const CreatedUser bob = member(org, "bob", "ADMIN");
   IdempotentCreate<OrganizationMember> request{"bob key", {3}, [](const OrganizationMember& m) {
-                                                 return StoredAnswer{201, m.email};
+                                                 return StoredAnswer{201, m.email.str()};
                                                }};
   const Actor as_bob = Actor::user(bob.user.user_id);
   ASSERT_TRUE(directory_->invite(as_bob, org.organization_id, {"r@example.com", {}}, &request));

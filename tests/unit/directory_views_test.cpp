@@ -29,7 +29,7 @@ class DirectoryViewsTest : public test::DirectoryTest {
 
   static std::set<std::string> emails(const Listing<MemberPtr>& listing) {
     std::set<std::string> out;
-    for (const MemberPtr& m : listing.items) out.insert(m->email);
+    for (const MemberPtr& m : listing.items) out.insert(m->email.str());
     return out;
   }
 
@@ -169,8 +169,10 @@ class DirectorySpaceViewsTest : public DirectoryViewsTest {
     pending_in_space_ = add(pending_->email);
   }
 
-  SpaceMemberPtr add(const std::string& email) {
-    return created(directory_->add_space_member(as(owner_), space_.space_id, {email, {}})).record;
+  SpaceMemberPtr add(std::string_view email) {
+    return created(
+               directory_->add_space_member(as(owner_), space_.space_id, {std::string(email), {}}))
+        .record;
   }
 
   SpaceScope scope() const { return SpaceScope::space(space_.space_id); }
@@ -223,10 +225,11 @@ TEST_F(DirectorySpaceViewsTest, HiddenRecordIsAbsentToTheSpacesReaders) {
 
 TEST_F(DirectorySpaceViewsTest, WritesAnswerWithTheFieldsTheWriterMaySee) {
   const CreatedUser dee = member(org_, "dee", "MEMBER");
-  SpaceInvitation as_admin{dee.user.email, {}};
+  SpaceInvitation as_admin{dee.user.email.str(), {}};
   as_admin.settings.admin = true;
   ASSERT_TRUE(directory_->add_space_member(as(owner_), space_.space_id, as_admin));
-  auto added = directory_->add_space_member(as(dee), space_.space_id, {outsider_.user.email, {}});
+  auto added =
+      directory_->add_space_member(as(dee), space_.space_id, {outsider_.user.email.str(), {}});
   ASSERT_TRUE(added) << added.error().message;
   const auto& seen = std::get<Seen<SpaceMemberPtr>>(*added);
   EXPECT_EQ(seen.fields, space_member_view(Standing::kMember).fields);

@@ -540,8 +540,8 @@ class MemberStorePlanTest : public MemberStoreTest {
         if (n == 1) m.role = "OWNER";
         if (n % 20 == 3) m.role_ids = {role_id_};
         if (n % 20 == 5) m.labels = {{"team", "x"}};
-        if (n % 20 == 7) m.username = "ab" + m.username;
-        if (n == 9) m.username.insert(0, "\xFF\xFF\xFF\xFF\xFF");  // bytes above any UTF-8
+        if (n % 20 == 7) m.username = "ab" + m.username.str();
+        if (n == 9) m.username = "\xFF\xFF\xFF\xFF\xFF" + m.username.str();  // above any UTF-8
       });
     }
   }

@@ -47,7 +47,7 @@ TEST(RecordCodec, DefaultRecordsRoundTrip) {
 
 TEST(RecordCodec, LongStringsAndManyElementsRoundTrip) {
   OrganizationMember member = sample_member(2);
-  member.display_name.assign(200000, 'x');
+  member.display_name = std::string(200000, 'x');
   member.email = std::string("a\0b", 3);  // embedded NUL survives
   std::vector<Uuid> role_ids = member.role_ids;
   index::Labels labels = member.labels;

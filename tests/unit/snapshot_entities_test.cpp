@@ -28,10 +28,10 @@ constexpr std::size_t count_offset(std::size_t index) {
 
 User user(std::uint64_t n) {
   return {test_uuid(3, n),
-          "user" + std::to_string(n),
+          std::string("user").append(std::to_string(n)),
           "u@example.com",
           "Jürgen",
-          "u" + std::to_string(n),
+          std::string("u").append(std::to_string(n)),
           "",
           "",
           {1},
@@ -39,7 +39,8 @@ User user(std::uint64_t n) {
 }
 
 Organization organization(std::uint64_t n) {
-  return {test_uuid(2, n), "org" + std::to_string(n), "Société", "", {1}, {2}, 3};
+  return {
+      test_uuid(2, n), std::string("org").append(std::to_string(n)), "Société", "", {1}, {2}, 3};
 }
 
 AccessToken access_token(std::uint64_t n) {
@@ -47,17 +48,23 @@ AccessToken access_token(std::uint64_t n) {
 }
 
 IdempotencyEntry idempotency_entry(std::uint64_t n) {
-  return {"scope" + std::to_string(n), {0x11}, 201, "{}", {6}};
+  return {std::string("scope").append(std::to_string(n)), {0x11}, 201, "{}", {6}};
 }
 
 Space space(std::uint64_t n) {
-  return {test_uuid(4, n), test_uuid(2, 1), "s" + std::to_string(n), "Späce", {1}, {2}, 2};
+  return {test_uuid(4, n),
+          test_uuid(2, 1),
+          std::string("s").append(std::to_string(n)),
+          "Späce",
+          {1},
+          {2},
+          2};
 }
 
 Filter saved_filter(std::uint64_t n) {
   return {test_uuid(5, n),
           test_uuid(2, 1),
-          "f" + std::to_string(n),
+          std::string("f").append(std::to_string(n)),
           "Owners",
           "SpaceMember",
           test_uuid(4, n),

@@ -99,8 +99,8 @@ TEST(Snapshot, EmptySnapshotRoundTrips) {
 TEST(Snapshot, RecordsLargerThanAReadChunkRoundTrip) {
   TempDir dir;
   auto records = members(3);
-  records[1].display_name.assign(9 << 20, 'd');  // spans several 4 MiB reads
-  auto more = members(20000, 3);                 // many chunk boundaries
+  records[1].display_name = std::string(9 << 20, 'd');  // spans several 4 MiB reads
+  auto more = members(20000, 3);                        // many chunk boundaries
   ASSERT_TRUE(write_snapshot(dir.path(), 1, records, more).ok());
   records.insert(records.end(), more.begin(), more.end());
   expect_same(load(dir.path()).organization_members, records);

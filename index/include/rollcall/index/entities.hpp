@@ -10,6 +10,7 @@
 
 #include "rollcall/filter/values.hpp"
 #include "rollcall/index/interned.hpp"
+#include "rollcall/index/text.hpp"
 
 namespace rollcall::index {
 
@@ -24,28 +25,30 @@ using SharedLabels = Interned<Labels>;
 using SharedRoleIds = Interned<std::vector<Uuid>>;
 using SharedText = Interned<std::string>;
 
+// Fields are ordered to pack (the 17-byte optional IDs and the flags last);
+// json.cpp and the record codec name them in the API's order.
 struct OrganizationMember {
   Uuid organization_member_id;
   Uuid organization_id;
-  std::optional<Uuid> user_id;  // null while an invitation is unanswered
-  std::string username;
-  std::string email;
-  std::string display_name;
-  std::string slug;
-  std::string external_id;
-  std::string external_organization_id;
-  std::string profile_picture_url;
+  Text username;
+  Text email;
+  Text display_name;
+  Text slug;
+  Text external_id;
+  Text external_organization_id;
+  Text profile_picture_url;
   SharedText role;    // OWNER | ADMIN | MEMBER
   SharedText status;  // pending | active
   SharedRoleIds role_ids;
   SharedLabels labels;
+  Timestamp created_at;
+  Timestamp updated_at;
+  std::int64_t version = 1;
+  std::optional<Uuid> user_id;  // null while an invitation is unanswered
+  std::optional<Uuid> created_by;
+  std::optional<Uuid> updated_by;
   bool required_sso_auth = false;
   bool required_mfa_auth = false;
-  Timestamp created_at;
-  std::optional<Uuid> created_by;
-  Timestamp updated_at;
-  std::optional<Uuid> updated_by;
-  std::int64_t version = 1;
 };
 
 struct SpaceMember {
@@ -53,28 +56,28 @@ struct SpaceMember {
   Uuid space_id;
   Uuid organization_id;
   Uuid organization_member_id;
-  std::optional<Uuid> user_id;
-  std::string username;
-  std::string email;
-  std::string display_name;
-  bool admin = false;
+  Text username;
+  Text email;
+  Text display_name;
   SharedRoleIds role_ids;
   SharedLabels labels;
   Timestamp created_at;
-  std::optional<Uuid> created_by;
   Timestamp updated_at;
-  std::optional<Uuid> updated_by;
   std::int64_t version = 1;
+  std::optional<Uuid> user_id;
+  std::optional<Uuid> created_by;
+  std::optional<Uuid> updated_by;
+  bool admin = false;
 };
 
 struct User {
   Uuid user_id;
-  std::string username;
-  std::string email;
-  std::string display_name;
-  std::string slug;
-  std::string external_id;
-  std::string profile_picture_url;
+  Text username;
+  Text email;
+  Text display_name;
+  Text slug;
+  Text external_id;
+  Text profile_picture_url;
   Timestamp created_at;
   Timestamp updated_at;
 };

@@ -1,0 +1,77 @@
+// Text: a string in 8 bytes, for the text fields of records kept by the
+// million. It points to one heap block holding the length and the bytes (no
+// block when empty); a std::string takes 32 bytes, and a block of its own
+// besides for any text longer than 15. Copies copy the bytes.
+#pragma once
+
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace rollcall::index {
+
+class Text {
+ public:
+  Text() noexcept = default;
+  // NOLINTNEXTLINE(google-explicit-constructor): set from any text, as a std::string is
+  Text(std::string_view text);
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  Text(const char* text) : Text(std::string_view(text)) {}
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  Text(const std::string& text) : Text(std::string_view(text)) {}
+  Text(const Text& other) : Text(other.view()) {}
+  Text(Text&& other) noexcept : block_(std::exchange(other.block_, nullptr)) {}
+  Text& operator=(const Text& other) {
+    if (this != &other) *this = Text(other);
+    return *this;
+  }
+  Text& operator=(Text&& other) noexcept {
+    std::swap(block_, other.block_);
+    return *this;
+  }
+  ~Text();
+
+  std::string_view view() const noexcept {
+    return block_ == nullptr ? std::string_view() : std::string_view(block_ + kHeader, size());
+  }
+  // NOLINTNEXTLINE(google-explicit-constructor): reads as the text it holds
+  operator std::string_view() const noexcept { return view(); }
+  std::string str() const { return std::string(view()); }
+  const char* data() const noexcept { return c_str(); }
+  const char* c_str() const noexcept { return block_ == nullptr ? "" : block_ + kHeader; }
+  std::size_t size() const noexcept {
+    if (block_ == nullptr) return 0;
+    std::uint32_t size = 0;
+    std::memcpy(&size, block_, kHeader);
+    return size;
+  }
+  bool empty() const noexcept { return block_ == nullptr; }
+  auto begin() const noexcept { return view().begin(); }
+  auto end() const noexcept { return view().end(); }
+
+  friend bool operator==(const Text& a, const Text& b) noexcept { return a.view() == b.view(); }
+  friend std::strong_ordering operator<=>(const Text& a, const Text& b) noexcept {
+    return a.view() <=> b.view();
+  }
+  // Against any other text, without making a Text of it.
+  template <class S>
+  requires(!std::is_same_v<S, Text> &&
+           std::is_convertible_v<const S&, std::string_view>) friend bool
+  operator==(const Text& a, const S& b) noexcept {
+    return a.view() == std::string_view(b);
+  }
+
+ private:
+  static constexpr std::size_t kHeader = 4;  // the length, as 4 bytes
+  char* block_ = nullptr;
+};
+
+std::ostream& operator<<(std::ostream& out, const Text& text);
+
+}  // namespace rollcall::index

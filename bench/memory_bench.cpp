@@ -33,7 +33,7 @@ std::size_t records_bytes(const std::vector<OrganizationMember>& members) {
   std::vector<rollcall::index::MemberPtr> records;
   records.reserve(members.size());
   const std::size_t before = heap_in_use();
-  for (const auto& m : members) records.push_back(std::make_shared<const OrganizationMember>(m));
+  for (const auto& m : members) records.push_back(make_member(m));
   return heap_in_use() - before;
 }
 

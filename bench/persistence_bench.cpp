@@ -159,10 +159,10 @@ void bench_directory(const std::string& dir, int threads, double seconds) {
 // copies the pointers (the only step under the store's lock) and writes them.
 void bench_snapshot_write(const std::string& dir, std::size_t members) {
   auto start = Clock::now();
-  std::vector<std::shared_ptr<const index::OrganizationMember>> store;
+  std::vector<index::MemberPtr> store;
   store.reserve(members);
   for (auto& record : bench::generate_members({.members = members})) {
-    store.push_back(std::make_shared<const index::OrganizationMember>(std::move(record)));
+    store.push_back(index::make_member(std::move(record)));
   }
   std::printf("generated %zu members in %.2f s\n", store.size(), seconds_since(start));
 

@@ -283,7 +283,7 @@ int main(int argc, char** argv) {
   std::vector<rollcall::index::MemberPtr> records;
   records.reserve(members.size());
   for (const auto& m : members) {
-    records.push_back(std::make_shared<const rollcall::index::OrganizationMember>(m));
+    records.push_back(rollcall::index::make_member(m));
   }
   store.load(records);  // as a server's start-up does
   const double load_seconds = std::chrono::duration<double>(Clock::now() - load_start).count();

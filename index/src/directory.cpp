@@ -145,7 +145,7 @@ class DirectorySink : public persist::SnapshotSink {
     return {};
   }
   Status add(OrganizationMember&& record) override {
-    members_.push_back(std::make_shared<const OrganizationMember>(std::move(record)));
+    members_.push_back(make_member(std::move(record)));
     return {};
   }
   Status add(SpaceMember&& record) override { return put(std::move(record)); }
@@ -427,7 +427,7 @@ DirectoryResult<Created<MemberPtr>> Directory::invite(
   apply_settings(member, std::move(invitation.settings));
   member.created_at = member.updated_at = now();
   member.created_by = member.updated_by = actor.user_id;
-  auto stored = std::make_shared<const OrganizationMember>(member);
+  auto stored = make_member(member);
   std::vector<Mutation> mutations;
   mutations.push_back(Mutation::put(std::move(member)));
   State::remember(mutations, idempotent, *stored);
@@ -453,7 +453,7 @@ DirectoryResult<MemberPtr> Directory::update_member(const Actor& actor, const Uu
     return *last;
   }
   // The record as written, not a re-read: a concurrent delete may follow at once.
-  auto written = std::make_shared<const OrganizationMember>(next);
+  auto written = make_member(next);
   std::vector<Mutation> mutations;
   mutations.push_back(Mutation::put(std::move(next)));
   if (auto failed = finish_write(guard, std::move(mutations))) return *failed;
@@ -521,7 +521,7 @@ DirectoryResult<MemberPtr> Directory::transfer_ownership(
   std::vector<Mutation> mutations;
   OrganizationMember promoted = detail::next_version(**target, actor);
   promoted.role = "OWNER";
-  auto written = std::make_shared<const OrganizationMember>(promoted);
+  auto written = make_member(promoted);
   mutations.push_back(Mutation::put(std::move(promoted)));  // first: never zero owners
   if (!actor.is_admin()) {
     MemberPtr caller = state_->active_membership(*actor.user_id, organization_id);
@@ -579,7 +579,7 @@ DirectoryResult<MemberPtr> Directory::accept_invitation(const User& user,
   OrganizationMember accepted = detail::next_version(*current, Actor::user(user.user_id));
   bind_user(accepted, user);
   accepted.status = "active";
-  auto written = std::make_shared<const OrganizationMember>(accepted);
+  auto written = make_member(accepted);
   std::vector<Mutation> mutations;
   for (const SpaceMemberPtr& in_space :
        state_->space_store.find_by_organization_member(accepted.organization_member_id)) {
@@ -658,8 +658,8 @@ std::optional<Directory::BulkError> import_each(const Directory& directory, Stat
     if (!logged) return Directory::BulkError{i, logged.error()};
     last = *logged;
     if (staged) {  // the membership is the last mutation
-      staged->records.push_back(std::make_shared<const OrganizationMember>(
-          std::get<OrganizationMember>(std::move(*mutations.back().upsert))));
+      staged->records.push_back(
+          make_member(std::get<OrganizationMember>(std::move(*mutations.back().upsert))));
       mutations.pop_back();
     }
     state.apply(std::move(mutations));

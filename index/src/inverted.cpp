@@ -4,7 +4,7 @@ namespace rollcall::index::detail {
 namespace {
 
 template <class Map, class Key>
-void erase_posting(Map& map, const Key& key, const MemberPtr& member) {
+void erase_posting(Map& map, const Key& key, MemberRef member) {
   auto found = map.find(key);
   if (found == map.end()) return;
   found->second.erase(member);
@@ -15,8 +15,8 @@ void erase_posting(Map& map, const Key& key, const MemberPtr& member) {
 template <class Key, class Hash>
 class ListEntries {
  public:
-  void add(const Key& key, const MemberPtr& member) {
-    std::vector<MemberPtr>& entries = entries_[key];
+  void add(const Key& key, MemberRef member) {
+    std::vector<MemberRef>& entries = entries_[key];
     if (entries.empty() || entries.back() != member) entries.push_back(member);  // once a record
   }
   template <class Map>
@@ -25,7 +25,7 @@ class ListEntries {
   }
 
  private:
-  std::unordered_map<Key, std::vector<MemberPtr>, Hash> entries_;
+  std::unordered_map<Key, std::vector<MemberRef>, Hash> entries_;
 };
 
 }  // namespace
@@ -34,7 +34,7 @@ void Inverted::build(const SortedBlocks<CreatedOrder>& members) {
   ListEntries<Uuid, UuidHash> role_ids;
   ListEntries<std::string, std::hash<std::string>> labels;
   ListEntries<std::string, std::hash<std::string>> label_keys;
-  for (const MemberPtr& member : members) {
+  for (MemberRef member : members) {
     for (const Uuid& role_id : member->role_ids) role_ids.add(role_id, member);
     for (const auto& [key, value] : member->labels) {
       labels.add(label_entry(key, value), member);
@@ -46,7 +46,7 @@ void Inverted::build(const SortedBlocks<CreatedOrder>& members) {
   label_keys.fill(by_label_key);
 }
 
-void Inverted::add(const MemberPtr& member) {
+void Inverted::add(MemberRef member) {
   for (const Uuid& role_id : member->role_ids) by_role_id[role_id].insert(member);
   for (const auto& [key, value] : member->labels) {
     by_label[label_entry(key, value)].insert(member);
@@ -54,7 +54,7 @@ void Inverted::add(const MemberPtr& member) {
   }
 }
 
-void Inverted::remove(const MemberPtr& member) {
+void Inverted::remove(MemberRef member) {
   for (const Uuid& role_id : member->role_ids) erase_posting(by_role_id, role_id, member);
   for (const auto& [key, value] : member->labels) {
     erase_posting(by_label, label_entry(key, value), member);

@@ -102,8 +102,8 @@ struct Inverted {
   std::unordered_map<std::string, PostingList> by_label;      // key + '\0' + value
   std::unordered_map<std::string, PostingList> by_label_key;  // key
 
-  void add(const MemberPtr& member);
-  void remove(const MemberPtr& member);
+  void add(MemberRef member);
+  void remove(MemberRef member);
   // Into empty indexes: every posting list filled at once from the order
   // they keep.
   void build(const SortedBlocks<CreatedOrder>& members);

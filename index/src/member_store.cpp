@@ -86,21 +86,21 @@ struct OrganizationMemberStore::State {
 
 namespace {
 
-using Visitor = std::function<bool(const MemberPtr&)>;  // false stops the walk
+using Visitor = std::function<bool(MemberRef)>;  // false stops the walk
 
 std::size_t active_owners(const detail::MemberSet& members, const Uuid& org) {
   const auto& index = members.by_role();
   const std::tuple<const Uuid&, std::string_view> owners(org, "OWNER");
-  return static_cast<std::size_t>(
-      std::count_if(index.lower_bound(owners), index.upper_bound(owners),
-                    [](const MemberPtr& m) { return m->status == "active"; }));
+  return static_cast<std::size_t>(std::count_if(index.lower_bound(owners),
+                                                index.upper_bound(owners),
+                                                [](MemberRef m) { return m->status == "active"; }));
 }
 
 // Scans are bound by memory, a cache miss or more a record: asking for the
 // records a few entries ahead overlaps those misses.
 constexpr int kPrefetchDistance = 8;
 
-void prefetch(const MemberPtr& member) {
+void prefetch(MemberRef member) {
   const char* record = reinterpret_cast<const char*>(member.get());
   __builtin_prefetch(record);  // IDs, CreatedAt, the first strings
   __builtin_prefetch(record + 64);
@@ -202,7 +202,7 @@ class Executor {
         std::unordered_set<const OrganizationMember*> seen;
         for (const AccessPath& part : path.parts) {
           bool go_on = true;
-          for_each(part, [&](const MemberPtr& m) {
+          for_each(part, [&](MemberRef m) {
             go_on = !seen.insert(m.get()).second || visit(m);
             return go_on;
           });
@@ -233,11 +233,16 @@ std::uint64_t count_matches(const Executor& executor, const AccessPath& path,
   // A union's parts may overlap, so its estimate only bounds the count.
   if (path.exact && path.kind != AccessPath::Kind::kUnion) return path.estimate;
   std::uint64_t total = 0;
-  executor.for_each(path, [&](const MemberPtr& m) {
+  executor.for_each(path, [&](MemberRef m) {
     total += predicate.matches(*m) ? 1 : 0;
     return true;
   });
   return total;
+}
+
+// What a page hands out: records the caller holds after the lock is gone.
+std::vector<MemberPtr> owners(const std::vector<MemberRef>& refs) {
+  return {refs.begin(), refs.end()};
 }
 
 std::string random_key() {
@@ -261,7 +266,7 @@ void OrganizationMemberStore::forget_history() {
 }
 
 std::optional<StoreError> OrganizationMemberStore::insert(OrganizationMember member) {
-  auto record = std::make_shared<const OrganizationMember>(std::move(member));
+  auto record = make_member(std::move(member));
   const Uuid& id = record->organization_member_id;
   std::unique_lock lock(state_->mutex);
   // Every unique key ends in the ID: only the ID can collide.
@@ -276,7 +281,7 @@ std::optional<StoreError> OrganizationMemberStore::insert(OrganizationMember mem
 }
 
 void OrganizationMemberStore::restore(OrganizationMember member) {
-  auto record = std::make_shared<const OrganizationMember>(std::move(member));
+  auto record = make_member(std::move(member));
   std::unique_lock lock(state_->mutex);
   state_->restore_locked(record);
 }
@@ -287,7 +292,7 @@ bool OrganizationMemberStore::restore_erase(const Uuid& id) {
 }
 
 void OrganizationMemberStore::restore(std::vector<Restore> writes) {
-  detail::restore_batch<OrganizationMember>(*state_, std::move(writes));
+  detail::restore_batch<OrganizationMember>(*state_, std::move(writes), make_member);
 }
 
 void OrganizationMemberStore::load(const std::vector<MemberPtr>& records) {
@@ -328,7 +333,7 @@ std::optional<StoreError> OrganizationMemberStore::replace(
   }
   if (auto error = check_last_owner(state_->members, *before, &member)) return error;
   member.version = before->version + 1;
-  auto after = std::make_shared<const OrganizationMember>(std::move(member));
+  auto after = make_member(std::move(member));
   state_->history.record(after->organization_member_id, before);
   state_->members.replace(before, after);  // every key ends in the ID: no collision
   state_->inverted.remove(before);
@@ -414,35 +419,35 @@ std::variant<ListResult, StoreError> OrganizationMemberStore::list(
       state_->inverted, created_order && current ? limit + 1 : 0);
   Executor executor(state_->members, request.organization_id);
   // Every candidate of an exact path matches: nothing is left to evaluate.
-  const auto matches = [&](const MemberPtr& m) { return path.exact || predicate.matches(*m); };
+  const auto matches = [&](MemberRef m) { return path.exact || predicate.matches(*m); };
   ListResult result;
   bool more = false;
   if (!current) {
-    detail::SortedPage<MemberPtr> page(keys, cursor.after);
+    detail::SortedPage<MemberRef> page(keys, cursor.after);
     const std::uint64_t total = detail::offer_past_state(
         state_->history, as_of, [&](const auto& visit) { executor.for_each(path, visit); }, matches,
         [&](const OrganizationMember& m) { return m.organization_id == request.organization_id; },
         predicate, page);
     if (request.include_total) result.total = total;
-    result.items = page.take(limit, more);
+    result.items = owners(page.take(limit, more));
   } else if (created_order && path.in_created_order()) {
     result.items.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(limit, path.estimate)));
-    executor.stream(path, cursor.after, keys[0].descending, [&](const MemberPtr& m) {
+    executor.stream(path, cursor.after, keys[0].descending, [&](MemberRef m) {
       if (!matches(m)) return true;
       if (result.items.size() == limit) {
         more = true;
         return false;
       }
-      result.items.push_back(m);
+      result.items.emplace_back(m);
       return true;
     });
   } else {
-    detail::SortedPage<MemberPtr> page(keys, cursor.after);
-    executor.for_each(path, [&](const MemberPtr& m) {
+    detail::SortedPage<MemberRef> page(keys, cursor.after);
+    executor.for_each(path, [&](MemberRef m) {
       if (matches(m)) page.offer(m);
       return true;
     });
-    result.items = page.take(limit, more);
+    result.items = owners(page.take(limit, more));
   }
   if (current && request.include_total) {
     result.total = count_matches(executor, path, predicate);

@@ -3,8 +3,8 @@
 // readers see all of them or none.
 #pragma once
 
-#include <memory>
 #include <mutex>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -12,16 +12,15 @@
 
 namespace rollcall::index::detail {
 
-// `state` has a `mutex`, `restore_locked(shared_ptr<const Record>)` and
-// `erase_locked(const Uuid&)`.
-template <class Record, class State>
-void restore_batch(State& state, std::vector<std::variant<Record, filter::Uuid>> writes) {
+// `state` has a `mutex`, `restore_locked(const Ptr&)` and
+// `erase_locked(const Uuid&)`; `make(Record)` makes a Ptr.
+template <class Record, class State, class Make>
+void restore_batch(State& state, std::vector<std::variant<Record, filter::Uuid>> writes,
+                   Make make) {
   if (writes.empty()) return;
-  std::vector<std::shared_ptr<const Record>> records;
+  std::vector<decltype(make(std::declval<Record>()))> records;
   for (auto& write : writes) {
-    if (auto* record = std::get_if<Record>(&write)) {
-      records.push_back(std::make_shared<const Record>(std::move(*record)));
-    }
+    if (auto* record = std::get_if<Record>(&write)) records.push_back(make(std::move(*record)));
   }
   auto next = records.begin();
   std::unique_lock lock(state.mutex);

@@ -7,17 +7,17 @@
 namespace rollcall::index::detail {
 namespace {
 
-auto entry_at(std::vector<MemberPtr>& block, std::size_t offset) {
+auto entry_at(std::vector<MemberRef>& block, std::size_t offset) {
   return block.begin() + static_cast<std::ptrdiff_t>(offset);
 }
 
 // Capacity grows by an eighth, never past a block: little slack, and moving a
 // block to a larger buffer costs less per insert than the insert's own shift.
-void insert_entry(std::vector<MemberPtr>& block, std::size_t offset, MemberPtr entry) {
+void insert_entry(std::vector<MemberRef>& block, std::size_t offset, MemberRef entry) {
   if (block.size() == block.capacity()) {
     block.reserve(std::min(BlockList::kBlockSize, block.size() + block.size() / 8 + 1));
   }
-  block.insert(entry_at(block, offset), std::move(entry));
+  block.insert(entry_at(block, offset), entry);
 }
 
 constexpr std::size_t lowest_bit(std::size_t k) { return k & (~k + 1); }
@@ -26,7 +26,7 @@ constexpr std::size_t lowest_bit(std::size_t k) { return k & (~k + 1); }
 
 // Full blocks: the first write into one splits it, and a list that is only
 // read wastes no room.
-void BlockList::fill_sorted(std::vector<MemberPtr> sorted) {
+void BlockList::fill_sorted(std::vector<MemberRef> sorted) {
   assert(blocks_.empty());
   for (std::size_t first = 0; first < sorted.size(); first += kBlockSize) {
     const auto from = entry_at(sorted, first);
@@ -37,7 +37,7 @@ void BlockList::fill_sorted(std::vector<MemberPtr> sorted) {
   sizes_.rebuild(blocks_);
 }
 
-void BlockList::insert_before(const_iterator at, const MemberPtr& member) {
+void BlockList::insert_before(const_iterator at, MemberRef member) {
   insert_at(blocks_.empty() ? new_block(0) : make_room(insertion_slot(at)), member);
   ++size_;
 }
@@ -54,7 +54,7 @@ void BlockList::erase_at(const_iterator at) {
   }
 }
 
-void BlockList::assign(const_iterator at, const MemberPtr& member) {
+void BlockList::assign(const_iterator at, MemberRef member) {
   blocks_[at.block_][at.offset_] = member;
 }
 
@@ -109,13 +109,13 @@ BlockList::Slot BlockList::split(Slot slot) {
 
 void BlockList::move_entry(Slot from, Slot to) {
   Block& source = blocks_[from.block];
-  insert_entry(blocks_[to.block], to.offset, std::move(source[from.offset]));
+  insert_entry(blocks_[to.block], to.offset, source[from.offset]);
   source.erase(entry_at(source, from.offset));
   sizes_.increment(to.block);
   sizes_.decrement(from.block);
 }
 
-void BlockList::insert_at(Slot slot, const MemberPtr& member) {
+void BlockList::insert_at(Slot slot, MemberRef member) {
   insert_entry(blocks_[slot.block], slot.offset, member);
   sizes_.increment(slot.block);
 }

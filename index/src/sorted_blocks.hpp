@@ -1,5 +1,6 @@
-// Records in one sort order, stored densely: shared pointers in sorted blocks
-// of at most kBlockSize, 16 bytes an entry where a tree node took 32 to 64. A
+// Records in one sort order, stored densely: plain pointers (MemberRef) in
+// sorted blocks of at most kBlockSize, 8 bytes an entry where a tree node
+// took 32 to 64. A
 // write moves the entries of at most two blocks (its own and a neighbour's);
 // the block sizes sit in a Fenwick tree, so finding a key costs O(log n) and a
 // rank O(log blocks). The posting lists of the inverted indexes and the
@@ -25,7 +26,7 @@ namespace rollcall::index::detail {
 // SortedBlocks finds the positions.
 class BlockList {
  protected:
-  using Block = std::vector<MemberPtr>;
+  using Block = std::vector<MemberRef>;
 
  public:
   // Large enough that the block directory stays small (a 500,000-entry list
@@ -36,10 +37,10 @@ class BlockList {
   class const_iterator {
    public:
     using iterator_category = std::bidirectional_iterator_tag;
-    using value_type = MemberPtr;
+    using value_type = MemberRef;
     using difference_type = std::ptrdiff_t;
-    using pointer = const MemberPtr*;
-    using reference = const MemberPtr&;
+    using pointer = const MemberRef*;
+    using reference = const MemberRef&;
 
     const_iterator() = default;
     reference operator*() const { return (*blocks_)[block_][offset_]; }
@@ -79,7 +80,7 @@ class BlockList {
   };
 
   // Into an empty list: `sorted` holds distinct keys in the list's order.
-  void fill_sorted(std::vector<MemberPtr> sorted);
+  void fill_sorted(std::vector<MemberRef> sorted);
 
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
@@ -98,15 +99,15 @@ class BlockList {
     const auto block = std::partition_point(blocks_.begin(), blocks_.end(),
                                             [&](const Block& b) { return before(*b.back()); });
     if (block == blocks_.end()) return end();
-    const auto entry = std::partition_point(block->begin(), block->end(),
-                                            [&](const MemberPtr& m) { return before(*m); });
+    const auto entry =
+        std::partition_point(block->begin(), block->end(), [&](MemberRef m) { return before(*m); });
     return {&blocks_, static_cast<std::size_t>(block - blocks_.begin()),
             static_cast<std::size_t>(entry - block->begin())};
   }
   // `at` is the first entry that sorts after `member`.
-  void insert_before(const_iterator at, const MemberPtr& member);
+  void insert_before(const_iterator at, MemberRef member);
   void erase_at(const_iterator at);
-  void assign(const_iterator at, const MemberPtr& member);
+  void assign(const_iterator at, MemberRef member);
 
  private:
   struct Slot {
@@ -131,7 +132,7 @@ class BlockList {
   Slot new_block(std::size_t block);
   Slot split(Slot slot);
   void move_entry(Slot from, Slot to);
-  void insert_at(Slot slot, const MemberPtr& member);
+  void insert_at(Slot slot, MemberRef member);
   void merge_if_sparse(std::size_t block);
   void merge_into_previous(std::size_t block);
   void erase_block(std::size_t block);
@@ -220,7 +221,7 @@ template <class Order>
 class SortedBlocks : public BlockList {
  public:
   // False when an entry with the record's key is already there.
-  bool insert(const MemberPtr& member) {
+  bool insert(MemberRef member) {
     const auto key = Order::key(*member);
     const const_iterator at = lower_bound(key);
     if (at != end() && std::is_eq(compare_prefix(Order::key(**at), key))) return false;
@@ -243,14 +244,14 @@ class SortedBlocks : public BlockList {
     }
     const auto same = [](const auto& a, const auto& b) { return a.first == b.first; };
     keyed.erase(std::unique(keyed.begin(), keyed.end(), same), keyed.end());
-    std::vector<MemberPtr> sorted;
+    std::vector<MemberRef> sorted;
     sorted.reserve(keyed.size());
     for (const auto& entry : keyed) sorted.push_back(entries[entry.second]);
     fill_sorted(std::move(sorted));
   }
 
   // False unless this very record is there under its key.
-  bool erase(const MemberPtr& member) {
+  bool erase(MemberRef member) {
     const const_iterator at = lower_bound(Order::key(*member));
     if (at == end() || *at != member) return false;
     erase_at(at);
@@ -258,7 +259,7 @@ class SortedBlocks : public BlockList {
   }
 
   // `before` is there; `after` takes its place, in place when the key is the same.
-  void replace(const MemberPtr& before, const MemberPtr& after) {
+  void replace(MemberRef before, MemberRef after) {
     if (std::is_eq(compare_prefix(Order::key(*before), Order::key(*after)))) {
       assign(lower_bound(Order::key(*before)), after);
     } else {

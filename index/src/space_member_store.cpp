@@ -194,7 +194,9 @@ bool SpaceMemberStore::restore_erase(const Uuid& id) {
 }
 
 void SpaceMemberStore::restore(std::vector<Restore> writes) {
-  detail::restore_batch<SpaceMember>(*state_, std::move(writes));
+  detail::restore_batch<SpaceMember>(*state_, std::move(writes), [](SpaceMember record) {
+    return std::make_shared<const SpaceMember>(std::move(record));
+  });
 }
 
 void SpaceMemberStore::forget_history() {

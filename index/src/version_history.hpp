@@ -91,18 +91,18 @@ inline const Uuid& record_id(const SpaceMember& m) { return m.space_member_id; }
 // the current candidates they left alone (`for_each_current(visit)` walks the
 // candidates; `matches` tests one) and the versions they replaced that were
 // then in the list's scope and matched. Returns how many were offered.
-template <class Ptr, class ForEachCurrent, class Matches, class InScope>
+template <class Ptr, class Entry, class ForEachCurrent, class Matches, class InScope>
 std::uint64_t offer_past_state(const VersionHistory<Ptr>& history, std::uint64_t as_of,
                                const ForEachCurrent& for_each_current, const Matches& matches,
                                const InScope& in_scope, const filter::Predicate& predicate,
-                               SortedPage<Ptr>& page) {
+                               SortedPage<Entry>& page) {
   const auto changed = history.changed_since(as_of);
   std::uint64_t offered = 0;
-  const auto offer = [&](const Ptr& record) {
+  const auto offer = [&](const Entry& record) {
     ++offered;
     page.offer(record);
   };
-  for_each_current([&](const Ptr& record) {
+  for_each_current([&](const auto& record) {
     if (!changed.contains(record_id(*record)) && matches(record)) offer(record);
     return true;
   });

@@ -191,7 +191,7 @@ TEST_F(MemberStoreTest, FindByEmailIgnoresAsciiCaseOnly) {
 std::vector<MemberPtr> shared(std::vector<OrganizationMember> records) {
   std::vector<MemberPtr> out;
   for (OrganizationMember& m : records) {
-    out.push_back(std::make_shared<const OrganizationMember>(std::move(m)));
+    out.push_back(make_member(std::move(m)));
   }
   return out;
 }

@@ -588,7 +588,7 @@ TEST_F(PlannerDifferentialTest, PagedAnswersEqualBruteForce) {
 TEST_F(PlannerDifferentialTest, BulkLoadedStoreAnswersTheSame) {
   std::vector<MemberPtr> shuffled;
   for (const OrganizationMember& m : records_) {
-    shuffled.push_back(std::make_shared<const OrganizationMember>(m));
+    shuffled.push_back(make_member(m));
   }
   for (std::size_t i = shuffled.size(); i > 1; --i) {
     std::swap(shuffled[i - 1], shuffled[prng_.below(i)]);

@@ -30,12 +30,19 @@ Uuid uuid(std::uint64_t n) {
   return id;
 }
 
+// The lists hold plain pointers, as the store's indexes do (the store owns the
+// records): every record a test makes lives until the end of the run.
+MemberPtr kept(OrganizationMember m) {
+  static auto* const records = new std::vector<MemberPtr>;
+  return records->emplace_back(make_member(std::move(m)));
+}
+
 MemberPtr member(std::uint64_t org, std::int64_t created, std::uint64_t id) {
   OrganizationMember m;
   m.organization_id = uuid(org);
   m.created_at = Timestamp{created};
   m.organization_member_id = uuid(id);
-  return std::make_shared<const OrganizationMember>(std::move(m));
+  return kept(std::move(m));
 }
 
 std::tuple<Uuid, Timestamp, Uuid> key_of(const MemberPtr& m) {
@@ -320,7 +327,7 @@ TEST(SortKeys, CopiedKeysSortAsTheRecordsDo) {
 MemberPtr with_role(const MemberPtr& m, std::string role) {
   OrganizationMember copy = *m;
   copy.role = std::move(role);
-  return std::make_shared<const OrganizationMember>(std::move(copy));
+  return kept(std::move(copy));
 }
 
 TEST(SortedBlocks, PrefixBoundsAndReplaceInAnotherOrder) {

@@ -14,10 +14,11 @@
 
 #include "rollcall/filter.hpp"
 #include "rollcall/index/entities.hpp"
+#include "rollcall/index/member_ptr.hpp"
 
 namespace rollcall::index {
 
-using MemberPtr = std::shared_ptr<const OrganizationMember>;
+// MemberPtr and MemberRef: member_ptr.hpp.
 
 enum class StoreErrorCode : std::uint8_t {
   kNotFound,         // no such record

@@ -1,0 +1,97 @@
+// MemberPtr: a shared, immutable membership record, used as a
+// std::shared_ptr<const OrganizationMember> would be, with the count in the
+// record's own block. The store's indexes hold MemberRef, a plain pointer
+// (8 bytes where a shared pointer took 16, and nothing to count when entries
+// move) that makes a MemberPtr again without a lookup.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+
+#include "rollcall/index/entities.hpp"
+
+namespace rollcall::index {
+
+class MemberRef;
+
+class MemberPtr {
+ public:
+  MemberPtr() noexcept = default;
+  // NOLINTNEXTLINE(google-explicit-constructor): null, as a shared_ptr is
+  MemberPtr(std::nullptr_t) noexcept {}
+  explicit MemberPtr(MemberRef ref) noexcept;
+  MemberPtr(const MemberPtr& other) noexcept : block_(other.block_) { retain(); }
+  MemberPtr(MemberPtr&& other) noexcept : block_(std::exchange(other.block_, nullptr)) {}
+  MemberPtr& operator=(MemberPtr other) noexcept {
+    std::swap(block_, other.block_);
+    return *this;
+  }
+  ~MemberPtr() { release(); }
+
+  const OrganizationMember* get() const noexcept {
+    return block_ == nullptr ? nullptr : &block_->value;
+  }
+  const OrganizationMember& operator*() const noexcept { return block_->value; }
+  const OrganizationMember* operator->() const noexcept { return &block_->value; }
+  explicit operator bool() const noexcept { return block_ != nullptr; }
+
+  friend bool operator==(const MemberPtr& a, const MemberPtr& b) noexcept {
+    return a.block_ == b.block_;
+  }
+  friend bool operator==(const MemberPtr& a, std::nullptr_t) noexcept {
+    return a.block_ == nullptr;
+  }
+
+ private:
+  friend class MemberRef;
+  friend MemberPtr make_member(OrganizationMember value);
+
+  struct Block {
+    OrganizationMember value;
+    std::atomic<std::uint32_t> refs{1};
+  };
+
+  explicit MemberPtr(Block* adopted) noexcept : block_(adopted) {}
+  void retain() const noexcept {
+    if (block_ != nullptr) block_->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  void release() noexcept {
+    if (block_ != nullptr && block_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      delete block_;
+    }
+  }
+
+  Block* block_ = nullptr;
+};
+
+// The record in a block of its own, counted once.
+inline MemberPtr make_member(OrganizationMember value) {
+  return MemberPtr(new MemberPtr::Block{std::move(value)});
+}
+
+// A record's address, valid while the store (or a MemberPtr) holds it.
+class MemberRef {
+ public:
+  MemberRef() noexcept = default;
+  // NOLINTNEXTLINE(google-explicit-constructor): any held record can be referred to
+  MemberRef(const MemberPtr& owner) noexcept : block_(owner.block_) {}
+
+  const OrganizationMember* get() const noexcept {
+    return block_ == nullptr ? nullptr : &block_->value;
+  }
+  const OrganizationMember& operator*() const noexcept { return block_->value; }
+  const OrganizationMember* operator->() const noexcept { return &block_->value; }
+  explicit operator bool() const noexcept { return block_ != nullptr; }
+
+  friend bool operator==(MemberRef a, MemberRef b) noexcept { return a.block_ == b.block_; }
+
+ private:
+  friend class MemberPtr;
+  MemberPtr::Block* block_ = nullptr;
+};
+
+inline MemberPtr::MemberPtr(MemberRef ref) noexcept : block_(ref.block_) { retain(); }
+
+}  // namespace rollcall::index

@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <cstring>
-#include <limits>
 #include <new>
 #include <ostream>
 #include <stdexcept>
@@ -11,9 +10,7 @@ namespace rollcall::index {
 
 Text::Text(std::string_view text) {
   if (text.empty()) return;
-  if (text.size() > std::numeric_limits<std::uint32_t>::max()) {
-    throw std::length_error("Text: longer than 4 GiB");
-  }
+  if (text.size() >= kPacked) throw std::length_error("Text: 2 GiB or longer");
   const auto size = static_cast<std::uint32_t>(text.size());
   block_ = static_cast<char*>(::operator new(kHeader + text.size() + 1));
   std::memcpy(block_, &size, kHeader);
@@ -21,7 +18,19 @@ Text::Text(std::string_view text) {
   block_[kHeader + text.size()] = '\0';  // for c_str()
 }
 
-Text::~Text() { ::operator delete(block_); }
+Text::~Text() {
+  if (!empty() && (header() & kPacked) == 0) ::operator delete(block_);
+}
+
+Text Text::packed_into(char* at) const noexcept {
+  Text packed;
+  if (empty()) return packed;
+  const std::uint32_t header = static_cast<std::uint32_t>(size()) | kPacked;
+  std::memcpy(at, &header, kHeader);
+  std::memcpy(at + kHeader, block_ + kHeader, size() + 1);
+  packed.block_ = at;
+  return packed;
+}
 
 std::ostream& operator<<(std::ostream& out, const Text& text) { return out << text.view(); }
 

@@ -68,10 +68,29 @@ TEST(Text, ComparesWithAnyText) {
   EXPECT_EQ(out.str(), "Bob");
 }
 
-// The length is kept in 4 bytes. The bytes are mapped, never touched: the
+TEST(Text, PackedReadsTheCopyAndOwnsNothing) {
+  const Text owned("grace.hopper");
+  alignas(4) char storage[32];
+  ASSERT_LE(owned.packed_size(), sizeof storage);
+  EXPECT_EQ(owned.packed_size() % 4, 0u);
+  {
+    const Text packed = owned.packed_into(storage);
+    EXPECT_EQ(packed, "grace.hopper");
+    EXPECT_EQ(packed.data(), storage + 4);
+    Text copy = packed;  // a copy owns its bytes again
+    EXPECT_NE(copy.data(), packed.data());
+    EXPECT_EQ(copy, packed);
+    copy = "x";  // frees the copy's own bytes
+    EXPECT_EQ(packed.size(), 12u);
+  }  // destroying `packed` frees nothing (ASan: no bad free of the stack)
+  EXPECT_EQ(Text().packed_size(), 0u);
+  EXPECT_TRUE(Text().packed_into(storage).empty());
+}
+
+// The length is kept in 31 bits. The bytes are mapped, never touched: the
 // length is checked before anything is read or allocated.
-TEST(Text, RefusesTextOf4GiBOrMore) {
-  constexpr std::size_t kTooLong = std::size_t{1} << 32;
+TEST(Text, RefusesTextOf2GiBOrMore) {
+  constexpr std::size_t kTooLong = std::size_t{1} << 31;
   void* pages =
       mmap(nullptr, kTooLong, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   ASSERT_NE(pages, MAP_FAILED);

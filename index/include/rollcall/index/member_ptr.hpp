@@ -1,8 +1,9 @@
 // MemberPtr: a shared, immutable membership record, used as a
-// std::shared_ptr<const OrganizationMember> would be, with the count in the
-// record's own block. The store's indexes hold MemberRef, a plain pointer
-// (8 bytes where a shared pointer took 16, and nothing to count when entries
-// move) that makes a MemberPtr again without a lookup.
+// std::shared_ptr<const OrganizationMember> would be, in one block with its
+// count and its texts (make_member packs them behind the record). The store's
+// indexes hold MemberRef, a plain pointer (8 bytes where a shared pointer took
+// 16, and nothing to count when entries move) that makes a MemberPtr again
+// without a lookup.
 #pragma once
 
 #include <atomic>
@@ -59,17 +60,16 @@ class MemberPtr {
   }
   void release() noexcept {
     if (block_ != nullptr && block_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      delete block_;
+      destroy(block_);
     }
   }
+  static void destroy(Block* block) noexcept;
 
   Block* block_ = nullptr;
 };
 
-// The record in a block of its own, counted once.
-inline MemberPtr make_member(OrganizationMember value) {
-  return MemberPtr(new MemberPtr::Block{std::move(value)});
-}
+// The record in a block of its own with its texts, counted once.
+MemberPtr make_member(OrganizationMember value);
 
 // A record's address, valid while the store (or a MemberPtr) holds it.
 class MemberRef {

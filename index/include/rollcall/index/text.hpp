@@ -1,7 +1,8 @@
-// Text: a string in 8 bytes, for the text fields of records kept by the
+// Text: a string (under 2 GiB) in 8 bytes, for the text fields of records kept by the
 // million. It points to one heap block holding the length and the bytes (no
 // block when empty); a std::string takes 32 bytes, and a block of its own
-// besides for any text longer than 15. Copies copy the bytes.
+// besides for any text longer than 15. Copies copy the bytes. A record the
+// store keeps packs its texts beside it (packed_into): one block in all.
 #pragma once
 
 #include <compare>
@@ -37,20 +38,24 @@ class Text {
   }
   ~Text();
 
+  // The bytes this text takes packed: its length, its bytes and a NUL, to a
+  // multiple of 4.
+  std::size_t packed_size() const noexcept {
+    return empty() ? 0 : (kHeader + size() + 1 + 3) / 4 * 4;
+  }
+  // Copies the text to `at` (4-aligned, packed_size() bytes) and returns a
+  // Text that reads it there and owns nothing: it must not outlive those bytes.
+  Text packed_into(char* at) const noexcept;
+
   std::string_view view() const noexcept {
-    return block_ == nullptr ? std::string_view() : std::string_view(block_ + kHeader, size());
+    return empty() ? std::string_view() : std::string_view(block_ + kHeader, size());
   }
   // NOLINTNEXTLINE(google-explicit-constructor): reads as the text it holds
   operator std::string_view() const noexcept { return view(); }
   std::string str() const { return std::string(view()); }
   const char* data() const noexcept { return c_str(); }
-  const char* c_str() const noexcept { return block_ == nullptr ? "" : block_ + kHeader; }
-  std::size_t size() const noexcept {
-    if (block_ == nullptr) return 0;
-    std::uint32_t size = 0;
-    std::memcpy(&size, block_, kHeader);
-    return size;
-  }
+  const char* c_str() const noexcept { return empty() ? "" : block_ + kHeader; }
+  std::size_t size() const noexcept { return empty() ? 0 : header() & ~kPacked; }
   bool empty() const noexcept { return block_ == nullptr; }
   auto begin() const noexcept { return view().begin(); }
   auto end() const noexcept { return view().end(); }
@@ -68,7 +73,15 @@ class Text {
   }
 
  private:
-  static constexpr std::size_t kHeader = 4;  // the length, as 4 bytes
+  static constexpr std::size_t kHeader = 4;           // the length, and kPacked
+  static constexpr std::uint32_t kPacked = 1U << 31;  // the bytes are not this Text's
+
+  std::uint32_t header() const noexcept {
+    std::uint32_t header = 0;
+    std::memcpy(&header, block_, kHeader);
+    return header;
+  }
+
   char* block_ = nullptr;
 };
 

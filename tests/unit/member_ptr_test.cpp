@@ -1,0 +1,62 @@
+// MemberPtr: one counted block holding the record and its texts; MemberRef
+// makes a MemberPtr again; a copy of a stored record owns its texts.
+#include "rollcall/index/member_ptr.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace rollcall::index {
+namespace {
+
+OrganizationMember sample() {
+  OrganizationMember m;
+  m.username = "ada.lovelace";
+  m.email = "ada.lovelace@example.com";
+  m.display_name = "Ada Lovelace";
+  m.profile_picture_url = std::string(300, 'p');  // longer than the others together
+  m.role = "OWNER";
+  return m;
+}
+
+TEST(MemberPtr, PacksTheTextsBehindTheRecord) {
+  const MemberPtr member = make_member(sample());
+  const auto* record = reinterpret_cast<const char*>(member.get());
+  for (const Text* text :
+       {&member->username, &member->email, &member->display_name, &member->profile_picture_url}) {
+    const char* bytes = text->data();
+    EXPECT_GT(bytes, record + sizeof(OrganizationMember));
+    EXPECT_LT(bytes, record + sizeof(OrganizationMember) + 512);
+  }
+  EXPECT_EQ(member->username, "ada.lovelace");
+  EXPECT_EQ(member->email, "ada.lovelace@example.com");
+  EXPECT_EQ(member->display_name, "Ada Lovelace");
+  EXPECT_EQ(member->profile_picture_url, std::string(300, 'p'));
+  EXPECT_TRUE(member->slug.empty());
+  EXPECT_TRUE(member->external_id.empty());
+  EXPECT_EQ(member->username.c_str()[member->username.size()], '\0');
+}
+
+TEST(MemberPtr, ACopyOfTheRecordOwnsItsTexts) {
+  MemberPtr member = make_member(sample());
+  const OrganizationMember copy = *member;
+  EXPECT_NE(copy.email.data(), member->email.data());
+  member = nullptr;  // frees the block and the packed texts
+  EXPECT_EQ(copy.email, "ada.lovelace@example.com");
+  EXPECT_EQ(copy.profile_picture_url, std::string(300, 'p'));
+}
+
+TEST(MemberPtr, CopiesAndRefsShareOneRecord) {
+  const MemberPtr member = make_member(sample());
+  const MemberPtr copy = member;  // NOLINT(performance-unnecessary-copy-initialization)
+  const MemberRef ref = member;
+  EXPECT_EQ(copy, member);
+  EXPECT_EQ(ref.get(), member.get());
+  EXPECT_EQ(MemberPtr(ref), member);
+  EXPECT_FALSE(MemberPtr());
+  EXPECT_EQ(MemberPtr(), nullptr);
+  EXPECT_FALSE(make_member(sample()) == member);  // equal values, another record
+}
+
+}  // namespace
+}  // namespace rollcall::index

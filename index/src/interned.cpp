@@ -4,6 +4,7 @@
 #include <array>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -105,20 +106,33 @@ typename Interned<T>::Pool& Interned<T>::pool() {
 
 template <class T>
 const T& Interned<T>::empty_value() noexcept {
-  static const T empty{};
-  return empty;
+  // Never destroyed, as the pool; an empty T allocates nothing.
+  alignas(T) static unsigned char storage[sizeof(T)];
+  static const T* const empty = new (storage) T();
+  return *empty;
 }
 
-// The first values a thread interned, one per slot of their hash, so that
-// decoding a million records that repeat a few values (roles, statuses) takes
-// the pool's lock only on a miss. A slot is filled once, not replaced: with
-// many distinct values (label sets) replacing would only add churn. Each slot
-// holds a reference: a cached value outlives its records until the thread ends.
+// The first small values a thread interned, in one of two slots by their hash, so
+// that decoding a million records that repeat a few values (roles, statuses)
+// takes the pool's lock only on a miss. A slot is filled once, not replaced:
+// with many distinct values (label sets) replacing would only add churn. Each
+// slot holds a reference: a cached value outlives its records until the thread
+// ends, which is why large values are not cached.
 template <class T>
 struct Interned<T>::RecentCache {
   static constexpr std::size_t kSlots = 16;
+  static constexpr std::size_t kMaxCachedSize = 16;  // elements, or bytes of a string
   std::array<Interned, kSlots> slots;
+
+  // The two slots a value may take.
+  Interned& slot(std::size_t hash, std::size_t which) { return slots[(hash + which) % kSlots]; }
 };
+
+template <class T>
+typename Interned<T>::RecentCache& Interned<T>::recent() {
+  thread_local RecentCache cache;
+  return cache;
+}
 
 template <class T>
 Interned<T>::Interned(T&& value) {
@@ -135,12 +149,14 @@ template <class V>
 void Interned<T>::intern(V&& value) {
   if (value.empty()) return;
   const std::size_t hash = hash_of(value);
-  thread_local RecentCache recent;
-  Interned& slot = recent.slots[hash % RecentCache::kSlots];
-  if (slot.node_ != nullptr && slot.node_->hash == hash && slot.node_->value == value) {
-    node_ = slot.node_;
-    retain();
-    return;
+  RecentCache& cache = recent();
+  for (std::size_t which = 0; which < 2; ++which) {
+    const Node* cached = cache.slot(hash, which).node_;
+    if (cached != nullptr && cached->hash == hash && cached->value == value) {
+      node_ = cache.slot(hash, which).node_;
+      retain();
+      return;
+    }
   }
   Pool& shared = pool();
   {
@@ -154,7 +170,13 @@ void Interned<T>::intern(V&& value) {
       node_ = node.release();
     }
   }
-  if (slot.node_ == nullptr) slot = *this;
+  if (node_->value.size() > RecentCache::kMaxCachedSize) return;
+  for (std::size_t which = 0; which < 2; ++which) {
+    if (cache.slot(hash, which).node_ == nullptr) {
+      cache.slot(hash, which) = *this;
+      return;
+    }
+  }
 }
 
 // A count may reach zero only under the pool's lock, where lookups take new

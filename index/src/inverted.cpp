@@ -46,7 +46,7 @@ void Inverted::build(const SortedBlocks<CreatedOrder>& members) {
   label_keys.fill(by_label_key);
 }
 
-void Inverted::add(MemberRef member) {
+void Inverted::add(MemberRef member) noexcept {
   for (const Uuid& role_id : member->role_ids) by_role_id[role_id].insert(member);
   for (const auto& [key, value] : member->labels) {
     by_label[label_entry(key, value)].insert(member);
@@ -54,7 +54,7 @@ void Inverted::add(MemberRef member) {
   }
 }
 
-void Inverted::remove(MemberRef member) {
+void Inverted::remove(MemberRef member) noexcept {
   for (const Uuid& role_id : member->role_ids) erase_posting(by_role_id, role_id, member);
   for (const auto& [key, value] : member->labels) {
     erase_posting(by_label, label_entry(key, value), member);

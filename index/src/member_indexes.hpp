@@ -60,20 +60,25 @@ struct UsernameOrder {
 };
 
 // Every record once: by ID, by UserID, and in the orders walks and counts use.
+// The lookup owns the records; the orders hold plain pointers to them. So a
+// write that fails halfway (out of memory) would leave an order pointing at a
+// freed record: the writes are noexcept, and such a failure ends the process
+// (the write-ahead log replays what was acknowledged) instead.
 class MemberSet {
  public:
   // False when the ID is taken.
-  bool insert(const MemberPtr& member);
+  bool insert(const MemberPtr& member) noexcept;
   // The parts of the set, which touch nothing in common.
   enum class Part : std::uint8_t { kLookup, kCreatedOrder, kRoleAndUsernameOrders };
   // Into an empty set: one part built at once, each order sorted once. Parts
   // may be built at the same time. The set is whole only when no two records
-  // have the same ID: size() is then records.size().
+  // have the same ID: size() is then records.size(). Otherwise its orders may
+  // point at a repeated record its lookup does not own: throw the set away.
   void build(Part part, const std::vector<MemberPtr>& records);
   // `before` is a current record; `after` has its ID.
-  void replace(const MemberPtr& before, const MemberPtr& after);
+  void replace(const MemberPtr& before, const MemberPtr& after) noexcept;
   // `member` is a current record.
-  void erase(const MemberPtr& member);
+  void erase(const MemberPtr& member) noexcept;
 
   // The current record with this ID, or null.
   const MemberPtr* find(const Uuid& id) const;
@@ -102,8 +107,9 @@ struct Inverted {
   std::unordered_map<std::string, PostingList> by_label;      // key + '\0' + value
   std::unordered_map<std::string, PostingList> by_label_key;  // key
 
-  void add(MemberRef member);
-  void remove(MemberRef member);
+  // noexcept for the reason MemberSet's writes are.
+  void add(MemberRef member) noexcept;
+  void remove(MemberRef member) noexcept;
   // Into empty indexes: every posting list filled at once from the order
   // they keep.
   void build(const SortedBlocks<CreatedOrder>& members);

@@ -1,6 +1,7 @@
 #include "rollcall/index/member_ptr.hpp"
 
 #include <new>
+#include <type_traits>
 
 namespace rollcall::index {
 namespace {
@@ -20,6 +21,10 @@ void for_each_text(Record& m, Visit visit) {
 // record: a scan that reads them touches the record's own cache lines.
 MemberPtr make_member(OrganizationMember value) {
   static_assert(sizeof(MemberPtr::Block) % 4 == 0, "texts start 4-aligned");
+  static_assert(std::is_nothrow_move_constructible_v<OrganizationMember>,
+                "the block would leak if moving the record in threw");
+  static_assert(sizeof(OrganizationMember) == 200,
+                "a field was added or changed: pack any new Text in for_each_text");
   std::size_t text_bytes = 0;
   for_each_text(value, [&](const Text& text) { text_bytes += text.packed_size(); });
   void* memory = ::operator new(sizeof(MemberPtr::Block) + text_bytes);

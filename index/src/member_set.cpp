@@ -2,7 +2,7 @@
 
 namespace rollcall::index::detail {
 
-bool MemberSet::insert(const MemberPtr& member) {
+bool MemberSet::insert(const MemberPtr& member) noexcept {
   if (!lookup_.insert(member).second) return false;
   by_created_.insert(member);
   by_role_.insert(member);
@@ -26,7 +26,7 @@ void MemberSet::build(Part part, const std::vector<MemberPtr>& records) {
   }
 }
 
-void MemberSet::replace(const MemberPtr& before, const MemberPtr& after) {
+void MemberSet::replace(const MemberPtr& before, const MemberPtr& after) noexcept {
   by_created_.replace(before, after);
   by_role_.replace(before, after);
   by_username_.replace(before, after);
@@ -34,7 +34,7 @@ void MemberSet::replace(const MemberPtr& before, const MemberPtr& after) {
   by_id.replace(by_id.find(before->organization_member_id), after);
 }
 
-void MemberSet::erase(const MemberPtr& member) {
+void MemberSet::erase(const MemberPtr& member) noexcept {
   const Uuid id = member->organization_member_id;  // `member` may be the entry erased
   by_created_.erase(member);
   by_role_.erase(member);

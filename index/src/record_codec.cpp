@@ -138,6 +138,10 @@ class Reader {
   bool string(index::Text& value) {
     std::string_view bytes;
     if (!length_prefixed(bytes)) return false;
+    if (bytes.size() > index::Text::kMaxSize) {
+      return fail("a text of " + std::to_string(bytes.size()) + " bytes (at most " +
+                  std::to_string(index::Text::kMaxSize) + ")");
+    }
     value = bytes;
     return true;
   }

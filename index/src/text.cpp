@@ -10,7 +10,7 @@ namespace rollcall::index {
 
 Text::Text(std::string_view text) {
   if (text.empty()) return;
-  if (text.size() >= kPacked) throw std::length_error("Text: 2 GiB or longer");
+  if (text.size() > kMaxSize) throw std::length_error("Text: 2 GiB or longer");
   const auto size = static_cast<std::uint32_t>(text.size());
   block_ = static_cast<char*>(::operator new(kHeader + text.size() + 1));
   std::memcpy(block_, &size, kHeader);

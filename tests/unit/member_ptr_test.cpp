@@ -44,6 +44,9 @@ TEST(MemberPtr, ACopyOfTheRecordOwnsItsTexts) {
   member = nullptr;  // frees the block and the packed texts
   EXPECT_EQ(copy.email, "ada.lovelace@example.com");
   EXPECT_EQ(copy.profile_picture_url, std::string(300, 'p'));
+  OrganizationMember changed = copy;
+  changed.email = "grace@example.com";  // frees only the copy's own bytes
+  EXPECT_EQ(copy.email, "ada.lovelace@example.com");
 }
 
 TEST(MemberPtr, CopiesAndRefsShareOneRecord) {

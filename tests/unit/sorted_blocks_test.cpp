@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <random>
 #include <set>
@@ -32,12 +33,12 @@ Uuid uuid(std::uint64_t n) {
 
 // The lists hold plain pointers, as the store's indexes do (the store owns the
 // records): every record a test makes lives until the end of the run.
-MemberPtr kept(OrganizationMember m) {
-  static auto* const records = new std::vector<MemberPtr>;
+const MemberPtr& kept(OrganizationMember m) {
+  static auto* const records = new std::deque<MemberPtr>;  // references stay valid
   return records->emplace_back(make_member(std::move(m)));
 }
 
-MemberPtr member(std::uint64_t org, std::int64_t created, std::uint64_t id) {
+const MemberPtr& member(std::uint64_t org, std::int64_t created, std::uint64_t id) {
   OrganizationMember m;
   m.organization_id = uuid(org);
   m.created_at = Timestamp{created};
@@ -324,7 +325,7 @@ TEST(SortKeys, CopiedKeysSortAsTheRecordsDo) {
   }
 }
 
-MemberPtr with_role(const MemberPtr& m, std::string role) {
+const MemberPtr& with_role(const MemberPtr& m, std::string role) {
   OrganizationMember copy = *m;
   copy.role = std::move(role);
   return kept(std::move(copy));

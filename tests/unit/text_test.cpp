@@ -62,29 +62,13 @@ TEST(Text, ComparesWithAnyText) {
   EXPECT_LT(Text("Ada"), text);
   EXPECT_LT(text, Text("Bobby"));
   EXPECT_LT(Text(""), Text(std::string_view("\0", 1)));
+  EXPECT_LT(text, "Bobby");  // against other texts without making a Text
+  EXPECT_GT(text, std::string_view("Ada"));
+  EXPECT_LE(text, std::string("Bob"));
 
   std::ostringstream out;
   out << text;
   EXPECT_EQ(out.str(), "Bob");
-}
-
-TEST(Text, PackedReadsTheCopyAndOwnsNothing) {
-  const Text owned("grace.hopper");
-  alignas(4) char storage[32];
-  ASSERT_LE(owned.packed_size(), sizeof storage);
-  EXPECT_EQ(owned.packed_size() % 4, 0u);
-  {
-    const Text packed = owned.packed_into(storage);
-    EXPECT_EQ(packed, "grace.hopper");
-    EXPECT_EQ(packed.data(), storage + 4);
-    Text copy = packed;  // a copy owns its bytes again
-    EXPECT_NE(copy.data(), packed.data());
-    EXPECT_EQ(copy, packed);
-    copy = "x";  // frees the copy's own bytes
-    EXPECT_EQ(packed.size(), 12u);
-  }  // destroying `packed` frees nothing (ASan: no bad free of the stack)
-  EXPECT_EQ(Text().packed_size(), 0u);
-  EXPECT_TRUE(Text().packed_into(storage).empty());
 }
 
 // The length is kept in 31 bits. The bytes are mapped, never touched: the

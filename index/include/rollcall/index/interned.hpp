@@ -26,14 +26,14 @@ class Interned {
   Interned(const T& value);
   // For text. Templates, so that an explicit instantiation for other types
   // leaves them out (clang 14 would instantiate them despite the constraint).
-  template <class Text = T>
-  requires std::is_constructible_v<Text, std::string_view>
+  template <class String = T>
+  requires std::is_constructible_v<String, std::string_view>
   // NOLINTNEXTLINE(google-explicit-constructor)
-  Interned(std::string_view text) : Interned(Text(text)) {}
-  template <class Text = T>
-  requires std::is_constructible_v<Text, const char*>
+  Interned(std::string_view text) : Interned(String(text)) {}
+  template <class String = T>
+  requires std::is_constructible_v<String, const char*>
   // NOLINTNEXTLINE(google-explicit-constructor)
-  Interned(const char* text) : Interned(Text(text)) {}
+  Interned(const char* text) : Interned(String(text)) {}
   Interned(std::initializer_list<typename T::value_type> values) : Interned(T(values)) {}
   Interned(const Interned& other) noexcept : node_(other.node_) { retain(); }
   Interned(Interned&& other) noexcept : node_(std::exchange(other.node_, nullptr)) {}
@@ -46,8 +46,8 @@ class Interned {
   const T& value() const noexcept { return node_ != nullptr ? node_->value : empty_value(); }
   // NOLINTNEXTLINE(google-explicit-constructor): reads as the value it holds
   operator const T&() const noexcept { return value(); }
-  template <class Text = T>
-  requires std::is_convertible_v<const Text&, std::string_view>
+  template <class String = T>
+  requires std::is_convertible_v<const String&, std::string_view>
   // NOLINTNEXTLINE(google-explicit-constructor)
   operator std::string_view() const noexcept { return value(); }
 
@@ -84,6 +84,7 @@ class Interned {
   struct Pool;
   struct RecentCache;
   static Pool& pool();
+  static RecentCache& recent();
   template <class V>
   void intern(V&& value);
   static const T& empty_value() noexcept;

@@ -77,6 +77,7 @@ class MemberRef {
   MemberRef() noexcept = default;
   // NOLINTNEXTLINE(google-explicit-constructor): any held record can be referred to
   MemberRef(const MemberPtr& owner) noexcept : block_(owner.block_) {}
+  MemberRef(const MemberPtr&& owner) = delete;  // would refer to a record about to go
 
   const OrganizationMember* get() const noexcept {
     return block_ == nullptr ? nullptr : &block_->value;

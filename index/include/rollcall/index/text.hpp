@@ -17,6 +17,9 @@
 
 namespace rollcall::index {
 
+class MemberPtr;
+struct OrganizationMember;
+
 class Text {
  public:
   Text() noexcept = default;
@@ -38,15 +41,6 @@ class Text {
   }
   ~Text();
 
-  // The bytes this text takes packed: its length, its bytes and a NUL, to a
-  // multiple of 4.
-  std::size_t packed_size() const noexcept {
-    return empty() ? 0 : (kHeader + size() + 1 + 3) / 4 * 4;
-  }
-  // Copies the text to `at` (4-aligned, packed_size() bytes) and returns a
-  // Text that reads it there and owns nothing: it must not outlive those bytes.
-  Text packed_into(char* at) const noexcept;
-
   std::string_view view() const noexcept {
     return empty() ? std::string_view() : std::string_view(block_ + kHeader, size());
   }
@@ -60,6 +54,8 @@ class Text {
   auto begin() const noexcept { return view().begin(); }
   auto end() const noexcept { return view().end(); }
 
+  static constexpr std::size_t kMaxSize = (std::size_t{1} << 31) - 1;
+
   friend bool operator==(const Text& a, const Text& b) noexcept { return a.view() == b.view(); }
   friend std::strong_ordering operator<=>(const Text& a, const Text& b) noexcept {
     return a.view() <=> b.view();
@@ -71,8 +67,25 @@ class Text {
   operator==(const Text& a, const S& b) noexcept {
     return a.view() == std::string_view(b);
   }
+  template <class S>
+  requires(!std::is_same_v<S, Text> &&
+           std::is_convertible_v<const S&, std::string_view>) friend std::strong_ordering
+  operator<=>(const Text& a, const S& b) noexcept {
+    return a.view() <=> std::string_view(b);
+  }
 
  private:
+  // Packing is for make_member alone: a packed Text owns nothing.
+  friend MemberPtr make_member(OrganizationMember value);
+  // The bytes this text takes packed: its length, its bytes and a NUL, to a
+  // multiple of 4.
+  std::size_t packed_size() const noexcept {
+    return empty() ? 0 : (kHeader + size() + 1 + 3) / 4 * 4;
+  }
+  // Copies the text to `at` (4-aligned, packed_size() bytes) and returns a
+  // Text that reads it there and owns nothing: it must not outlive those bytes.
+  Text packed_into(char* at) const noexcept;
+
   static constexpr std::size_t kHeader = 4;           // the length, and kPacked
   static constexpr std::uint32_t kPacked = 1U << 31;  // the bytes are not this Text's
 

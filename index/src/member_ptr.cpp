@@ -20,7 +20,6 @@ void for_each_text(Record& m, Visit visit) {
 // One allocation where there were up to eight, with the texts beside the
 // record: a scan that reads them touches the record's own cache lines.
 MemberPtr make_member(OrganizationMember value) {
-  static_assert(sizeof(MemberPtr::Block) % 4 == 0, "texts start 4-aligned");
   static_assert(std::is_nothrow_move_constructible_v<OrganizationMember>,
                 "the block would leak if moving the record in threw");
   static_assert(sizeof(OrganizationMember) == 200,

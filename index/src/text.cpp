@@ -12,10 +12,9 @@ Text::Text(std::string_view text) {
   if (text.empty()) return;
   if (text.size() > kMaxSize) throw std::length_error("Text: 2 GiB or longer");
   const auto size = static_cast<std::uint32_t>(text.size());
-  block_ = static_cast<char*>(::operator new(kHeader + text.size() + 1));
+  block_ = static_cast<char*>(::operator new(kHeader + text.size()));
   std::memcpy(block_, &size, kHeader);
   std::memcpy(block_ + kHeader, text.data(), text.size());
-  block_[kHeader + text.size()] = '\0';  // for c_str()
 }
 
 Text::~Text() {
@@ -27,7 +26,7 @@ Text Text::packed_into(char* at) const noexcept {
   if (empty()) return packed;
   const std::uint32_t header = static_cast<std::uint32_t>(size()) | kPacked;
   std::memcpy(at, &header, kHeader);
-  std::memcpy(at + kHeader, block_ + kHeader, size() + 1);
+  std::memcpy(at + kHeader, block_ + kHeader, size());
   packed.block_ = at;
   return packed;
 }

@@ -34,7 +34,8 @@ TEST(MemberPtr, PacksTheTextsBehindTheRecord) {
   EXPECT_EQ(member->profile_picture_url, std::string(300, 'p'));
   EXPECT_TRUE(member->slug.empty());
   EXPECT_TRUE(member->external_id.empty());
-  EXPECT_EQ(member->username.c_str()[member->username.size()], '\0');
+  // Packed one after the other, each its 4-byte length then its bytes.
+  EXPECT_EQ(member->email.data(), member->username.data() + member->username.size() + 4);
 }
 
 TEST(MemberPtr, ACopyOfTheRecordOwnsItsTexts) {

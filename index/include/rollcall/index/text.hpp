@@ -47,8 +47,8 @@ class Text {
   // NOLINTNEXTLINE(google-explicit-constructor): reads as the text it holds
   operator std::string_view() const noexcept { return view(); }
   std::string str() const { return std::string(view()); }
-  const char* data() const noexcept { return c_str(); }
-  const char* c_str() const noexcept { return empty() ? "" : block_ + kHeader; }
+  // Not NUL-terminated, as a string_view's.
+  const char* data() const noexcept { return empty() ? "" : block_ + kHeader; }
   std::size_t size() const noexcept { return empty() ? 0 : header() & ~kPacked; }
   bool empty() const noexcept { return block_ == nullptr; }
   auto begin() const noexcept { return view().begin(); }
@@ -77,12 +77,10 @@ class Text {
  private:
   // Packing is for make_member alone: a packed Text owns nothing.
   friend MemberPtr make_member(OrganizationMember value);
-  // The bytes this text takes packed: its length, its bytes and a NUL, to a
-  // multiple of 4.
-  std::size_t packed_size() const noexcept {
-    return empty() ? 0 : (kHeader + size() + 1 + 3) / 4 * 4;
-  }
-  // Copies the text to `at` (4-aligned, packed_size() bytes) and returns a
+  // The bytes this text takes packed: its length, then its bytes.
+  std::size_t packed_size() const noexcept { return empty() ? 0 : kHeader + size(); }
+  // Copies the text to `at` (packed_size() bytes, any alignment: the length
+  // is read with memcpy) and returns a
   // Text that reads it there and owns nothing: it must not outlive those bytes.
   Text packed_into(char* at) const noexcept;
 

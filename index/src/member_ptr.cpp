@@ -24,15 +24,24 @@ MemberPtr make_member(OrganizationMember value) {
                 "the block would leak if moving the record in threw");
   static_assert(sizeof(OrganizationMember) == 200,
                 "a field was added or changed: pack any new Text in for_each_text");
+  // Texts past 2 GiB of packed texts would sit too far from their Text to
+  // pack: they keep their own blocks. The bound is the same in both passes.
+  const auto packs_after = [](std::size_t packed_bytes) {
+    return Text::can_pack_at(sizeof(MemberPtr::Block) + packed_bytes);
+  };
   std::size_t text_bytes = 0;
-  for_each_text(value, [&](const Text& text) { text_bytes += text.packed_size(); });
+  for_each_text(value, [&](const Text& text) {
+    if (packs_after(text_bytes)) text_bytes += text.packed_size();
+  });
   void* memory = ::operator new(sizeof(MemberPtr::Block) + text_bytes);
   auto* block = new (memory) MemberPtr::Block{std::move(value)};
-  char* at = reinterpret_cast<char*>(block + 1);
+  char* const texts = reinterpret_cast<char*>(block + 1);
+  std::size_t packed_bytes = 0;
   for_each_text(block->value, [&](Text& text) {
+    if (!packs_after(packed_bytes)) return;
     const std::size_t size = text.packed_size();
-    text = text.packed_into(at);
-    at += size;
+    text.pack_into(texts + packed_bytes);
+    packed_bytes += size;
   });
   return MemberPtr(block);
 }

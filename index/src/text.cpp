@@ -12,23 +12,23 @@ Text::Text(std::string_view text) {
   if (text.empty()) return;
   if (text.size() > kMaxSize) throw std::length_error("Text: 2 GiB or longer");
   const auto size = static_cast<std::uint32_t>(text.size());
-  block_ = static_cast<char*>(::operator new(kHeader + text.size()));
-  std::memcpy(block_, &size, kHeader);
-  std::memcpy(block_ + kHeader, text.data(), text.size());
+  auto* block = static_cast<char*>(::operator new(kLengthBytes + text.size()));
+  std::memcpy(block, &size, kLengthBytes);
+  std::memcpy(block + kLengthBytes, text.data(), text.size());
+  word_ = reinterpret_cast<std::uintptr_t>(block);
 }
 
 Text::~Text() {
-  if (!empty() && (header() & kPacked) == 0) ::operator delete(block_);
+  if (!empty() && !packed()) ::operator delete(const_cast<char*>(owned_block()));
 }
 
-Text Text::packed_into(char* at) const noexcept {
-  Text packed;
-  if (empty()) return packed;
-  const std::uint32_t header = static_cast<std::uint32_t>(size()) | kPacked;
-  std::memcpy(at, &header, kHeader);
-  std::memcpy(at + kHeader, block_ + kHeader, size());
-  packed.block_ = at;
-  return packed;
+void Text::pack_into(char* at) noexcept {
+  if (empty()) return;
+  const std::uint64_t size = this->size();
+  const auto distance = static_cast<std::uint64_t>(at - reinterpret_cast<char*>(this));
+  std::memcpy(at, data(), size);
+  this->~Text();
+  word_ = size << 32 | distance << 1 | kPacked;
 }
 
 std::ostream& operator<<(std::ostream& out, const Text& text) { return out << text.view(); }

@@ -34,8 +34,9 @@ TEST(MemberPtr, PacksTheTextsBehindTheRecord) {
   EXPECT_EQ(member->profile_picture_url, std::string(300, 'p'));
   EXPECT_TRUE(member->slug.empty());
   EXPECT_TRUE(member->external_id.empty());
-  // Packed one after the other, each its 4-byte length then its bytes.
-  EXPECT_EQ(member->email.data(), member->username.data() + member->username.size() + 4);
+  // Packed one after the other, the bytes alone: each Text holds its length.
+  EXPECT_EQ(member->email.data(), member->username.data() + member->username.size());
+  EXPECT_EQ(member->display_name.data(), member->email.data() + member->email.size());
 }
 
 TEST(MemberPtr, ACopyOfTheRecordOwnsItsTexts) {

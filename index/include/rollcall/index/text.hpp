@@ -2,9 +2,12 @@
 // million. It points to one heap block holding the length and the bytes (no
 // block when empty); a std::string takes 32 bytes, and a block of its own
 // besides for any text longer than 15. Copies copy the bytes. A record the
-// store keeps packs its texts beside it (packed_into): one block in all.
+// store keeps packs its texts beside it (pack_into): one block in all, where
+// each Text holds its length and the distance to its bytes, so packed bytes
+// need no length of their own.
 #pragma once
 
+#include <cassert>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -30,27 +33,33 @@ class Text {
   // NOLINTNEXTLINE(google-explicit-constructor)
   Text(const std::string& text) : Text(std::string_view(text)) {}
   Text(const Text& other) : Text(other.view()) {}
-  Text(Text&& other) noexcept : block_(std::exchange(other.block_, nullptr)) {}
+  // Packed Texts sit in the const records of a block, so are never moved.
+  Text(Text&& other) noexcept : word_(std::exchange(other.word_, 0)) { assert(!packed()); }
   Text& operator=(const Text& other) {
     if (this != &other) *this = Text(other);
     return *this;
   }
   Text& operator=(Text&& other) noexcept {
-    std::swap(block_, other.block_);
+    assert(!packed() && !other.packed());
+    std::swap(word_, other.word_);
     return *this;
   }
   ~Text();
 
-  std::string_view view() const noexcept {
-    return empty() ? std::string_view() : std::string_view(block_ + kHeader, size());
-  }
+  std::string_view view() const noexcept { return {data(), size()}; }
   // NOLINTNEXTLINE(google-explicit-constructor): reads as the text it holds
   operator std::string_view() const noexcept { return view(); }
   std::string str() const { return std::string(view()); }
   // Not NUL-terminated, as a string_view's.
-  const char* data() const noexcept { return empty() ? "" : block_ + kHeader; }
-  std::size_t size() const noexcept { return empty() ? 0 : header() & ~kPacked; }
-  bool empty() const noexcept { return block_ == nullptr; }
+  const char* data() const noexcept {
+    if (packed()) return reinterpret_cast<const char*>(this) + (word_ >> 1 & kDistanceMask);
+    return empty() ? "" : owned_block() + kLengthBytes;
+  }
+  std::size_t size() const noexcept {
+    if (packed()) return word_ >> 32;
+    return empty() ? 0 : owned_length();
+  }
+  bool empty() const noexcept { return word_ == 0; }
   auto begin() const noexcept { return view().begin(); }
   auto end() const noexcept { return view().end(); }
 
@@ -77,23 +86,34 @@ class Text {
  private:
   // Packing is for make_member alone: a packed Text owns nothing.
   friend MemberPtr make_member(OrganizationMember value);
-  // The bytes this text takes packed: its length, then its bytes.
-  std::size_t packed_size() const noexcept { return empty() ? 0 : kHeader + size(); }
-  // Copies the text to `at` (packed_size() bytes, any alignment: the length
-  // is read with memcpy) and returns a
-  // Text that reads it there and owns nothing: it must not outlive those bytes.
-  Text packed_into(char* at) const noexcept;
+  // The bytes this text takes packed: its bytes alone.
+  std::size_t packed_size() const noexcept { return size(); }
+  // Whether the bytes could sit `distance` bytes after this Text.
+  static bool can_pack_at(std::size_t distance) noexcept { return distance <= kDistanceMask; }
+  // Copies the text to `at` (can_pack_at(at - this)), frees its own block,
+  // and reads the bytes there from then on: it must not outlive them.
+  void pack_into(char* at) noexcept;
 
-  static constexpr std::size_t kHeader = 4;           // the length, and kPacked
-  static constexpr std::uint32_t kPacked = 1U << 31;  // the bytes are not this Text's
+  // word_ is 0 when empty; else, with its low bit clear, it points to an owned
+  // block (malloc's alignment keeps that bit clear): a 4-byte length, then the
+  // bytes. With the low bit set the Text is packed: the length is in the high
+  // 32 bits and the distance from the Text to its bytes in bits 1 to 31.
+  static constexpr std::uint64_t kPacked = 1;
+  static constexpr std::uint64_t kDistanceMask = 0x7FFFFFFF;
+  static constexpr std::size_t kLengthBytes = 4;
 
-  std::uint32_t header() const noexcept {
-    std::uint32_t header = 0;
-    std::memcpy(&header, block_, kHeader);
-    return header;
+  bool packed() const noexcept { return (word_ & kPacked) != 0; }
+  const char* owned_block() const noexcept {
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): the word is the pointer when not packed
+    return reinterpret_cast<const char*>(static_cast<std::uintptr_t>(word_));
+  }
+  std::uint32_t owned_length() const noexcept {
+    std::uint32_t length = 0;
+    std::memcpy(&length, owned_block(), kLengthBytes);
+    return length;
   }
 
-  char* block_ = nullptr;
+  std::uint64_t word_ = 0;
 };
 
 std::ostream& operator<<(std::ostream& out, const Text& text);

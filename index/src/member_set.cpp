@@ -7,22 +7,23 @@ bool MemberSet::insert(const MemberPtr& member) noexcept {
   by_created_.insert(member);
   by_role_.insert(member);
   by_username_.insert(member);
+  by_user_.insert(member);
+  by_email_.insert(member);
   return true;
 }
 
 void MemberSet::build(Part part, const std::vector<MemberPtr>& records) {
   switch (part) {
     case Part::kLookup:
-      lookup_.get<ById>().reserve(records.size());  // each index rehashes on its own
-      lookup_.get<ByUser>().reserve(records.size());
-      lookup_.get<ByEmail>().reserve(records.size());
+      lookup_.reserve(records.size());
       lookup_.insert(records.begin(), records.end());
-      return;
+      return by_user_.build(records);
     case Part::kCreatedOrder:
       return by_created_.build(records);
-    case Part::kRoleAndUsernameOrders:
+    case Part::kOtherOrders:
       by_role_.build(records);
-      return by_username_.build(records);
+      by_username_.build(records);
+      return by_email_.build(records);
   }
 }
 
@@ -30,6 +31,8 @@ void MemberSet::replace(const MemberPtr& before, const MemberPtr& after) noexcep
   by_created_.replace(before, after);
   by_role_.replace(before, after);
   by_username_.replace(before, after);
+  by_user_.replace(before, after);
+  by_email_.replace(before, after);
   auto& by_id = lookup_.get<ById>();
   by_id.replace(by_id.find(before->organization_member_id), after);
 }
@@ -39,6 +42,8 @@ void MemberSet::erase(const MemberPtr& member) noexcept {
   by_created_.erase(member);
   by_role_.erase(member);
   by_username_.erase(member);
+  by_user_.erase(member);
+  by_email_.erase(member);
   lookup_.get<ById>().erase(id);
 }
 
@@ -48,14 +53,25 @@ const MemberPtr* MemberSet::find(const Uuid& id) const {
   return found == by_id.end() ? nullptr : &*found;
 }
 
+namespace {
+
+template <class Order, class Prefix>
+std::vector<MemberPtr> equal_range(const SortedBlocks<Order>& order, const Prefix& prefix) {
+  std::vector<MemberPtr> found;
+  for (auto at = order.lower_bound(prefix), end = order.upper_bound(prefix); at != end; ++at) {
+    found.emplace_back(*at);
+  }
+  return found;
+}
+
+}  // namespace
+
 std::vector<MemberPtr> MemberSet::with_user(const Uuid& user_id) const {
-  const auto range = lookup_.get<ByUser>().equal_range(user_id);
-  return {range.first, range.second};
+  return equal_range(by_user_, std::tuple(user_id));
 }
 
 std::vector<MemberPtr> MemberSet::with_email(std::string_view email) const {
-  const auto range = lookup_.get<ByEmail>().equal_range(FoldedEmail{email});
-  return {range.first, range.second};
+  return equal_range(by_email_, EmailOrder::prefix(email));
 }
 
 }  // namespace rollcall::index::detail

@@ -58,7 +58,7 @@ struct OrganizationMemberStore::State {
     detail::Inverted postings;
     // The orders on a second thread when one starts; the rest on this one.
     auto orders = std::async(std::launch::async | std::launch::deferred,
-                             [&] { built.build(Part::kRoleAndUsernameOrders, records); });
+                             [&] { built.build(Part::kOtherOrders, records); });
     built.build(Part::kLookup, records);
     const bool distinct = built.size() == records.size();
     if (distinct) {

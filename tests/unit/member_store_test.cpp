@@ -186,15 +186,64 @@ TEST_F(MemberStoreTest, FindByEmailIgnoresAsciiCaseOnly) {
   EXPECT_TRUE(store_.find_by_email("countess@example.com").empty());
 }
 
-// --- Loading at start-up ----------------------------------------------------
-
 std::vector<MemberPtr> shared(std::vector<OrganizationMember> records) {
   std::vector<MemberPtr> out;
+  out.reserve(records.size());
   for (OrganizationMember& m : records) {
     out.push_back(make_member(std::move(m)));
   }
   return out;
 }
+
+// Emails that sort between the cases ('[', '_' lie between 'Z' and 'a'), each
+// under several spellings, and users with several memberships: each lookup
+// finds exactly its own, whether the records came one by one or were loaded.
+TEST_F(MemberStoreTest, FindByEmailAndUserAmongManySpellings) {
+  const std::vector<std::string> spellings = {"a_b@x.io", "A_B@X.IO", "a[b@x.io", "A[B@x.io",
+                                              "aZb@x.io", "azb@x.io", "AZB@X.IO", "a^b@x.io"};
+  const auto folded = [](std::string text) {
+    for (char& c : text) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    return text;
+  };
+  std::vector<OrganizationMember> records;
+  for (std::uint64_t n = 1; n <= 40; ++n) {
+    OrganizationMember m = make_member(n % 2 == 0 ? org_a_ : org_b_, n);
+    m.email = spellings[n % spellings.size()];
+    m.user_id = make_uuid(kUserTag, n % 5);
+    records.push_back(std::move(m));
+  }
+  const auto expect_each_lookup_exact = [&](const OrganizationMemberStore& store) {
+    for (const std::string& email : spellings) {
+      std::vector<Uuid> expected;
+      for (const OrganizationMember& m : records) {
+        if (folded(std::string(m.email)) == folded(email))
+          expected.push_back(m.organization_member_id);
+      }
+      std::sort(expected.begin(), expected.end());
+      std::vector<Uuid> found = ids_of(store.find_by_email(email));
+      std::sort(found.begin(), found.end());
+      EXPECT_EQ(found, expected) << email;
+    }
+    for (std::uint64_t user = 0; user < 5; ++user) {
+      std::vector<Uuid> found = ids_of(store.find_by_user(make_uuid(kUserTag, user)));
+      std::sort(found.begin(), found.end());
+      std::vector<Uuid> expected;
+      for (std::uint64_t n = 1; n <= 40; ++n) {
+        if (n % 5 == user) expected.push_back(member_id(n));
+      }
+      std::sort(expected.begin(), expected.end());
+      EXPECT_EQ(found, expected) << user;
+    }
+  };
+  for (const OrganizationMember& m : records) ASSERT_TRUE(succeeded(store_.insert(m)));
+  expect_each_lookup_exact(store_);
+
+  OrganizationMemberStore loaded{"test key"};
+  loaded.load(shared(records));
+  expect_each_lookup_exact(loaded);
+}
+
+// --- Loading at start-up ----------------------------------------------------
 
 TEST_F(MemberStoreTest, LoadIntoAnEmptyStoreIndexesEveryRecord) {
   std::vector<OrganizationMember> records;

@@ -4,6 +4,7 @@
 // erasures; a list built at once; then prefix bounds and replace in another
 // order, and the keys a build sorts on.
 #include "sorted_blocks.hpp"
+#include "folded_email.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -301,13 +302,38 @@ TEST(SortKeys, CopiedKeysSortAsTheRecordsDo) {
                                           "abcdefghi",
                                           "abcdefgh\xff",
                                           "abcdefgi",
+                                          "ABCDEFGH",
+                                          "abcdefgH",
+                                          "Abcdefghi",
+                                          "abcdefghI",
                                           "\xff",
-                                          "\x7f\xff"};
+                                          "\x7f\xff",
+                                          "@[]^_`{}",  // around the capitals and small letters
+                                          "AZaz@Zz",
+                                          "azAZ@zZ",
+                                          "ada.lovelace@EXAMPLE.COM",
+                                          "Ada.Lovelace@example.com",
+                                          "ada.lovelace@example.co",
+                                          "ada.lovelace@example.com\xc3\x85",
+                                          "ada.lovelace@example.com\xc3\xa5"};
+  const auto folded = [](std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 'a' - 'A') : c;
+    return out;
+  };
   for (const std::string& a : texts) {
     for (const std::string& b : texts) {
-      const auto expected = std::string_view(a) <=> std::string_view(b);
-      EXPECT_EQ(TextSortKey(a) <=> TextSortKey(b), expected) << a << " vs " << b;
-      EXPECT_EQ(TextSortKey(a) == TextSortKey(b), a == b);
+      const std::string_view x = a;
+      const std::string_view y = b;
+      EXPECT_EQ(TextSortKey(x) <=> TextSortKey(y), x <=> y) << a << " vs " << b;
+      EXPECT_EQ(TextSortKey(x) == TextSortKey(y), a == b);
+      const FoldedEmail folded_x{x};
+      const FoldedEmail folded_y{y};
+      const std::string lower_x = folded(x);
+      const std::string lower_y = folded(y);
+      const auto expected = std::string_view(lower_x) <=> std::string_view(lower_y);
+      EXPECT_EQ(folded_x <=> folded_y, expected) << a << " vs " << b << " ignoring case";
+      EXPECT_EQ(folded_x == folded_y, lower_x == lower_y);
     }
   }
   const std::vector<Uuid> uuids = {uuid(0),

@@ -5,7 +5,6 @@
 #include <openssl/params.h>
 
 #include <array>
-#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -16,7 +15,8 @@ constexpr std::size_t kMacBytes = 16;
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 std::string base64url(std::string_view bytes) {
-  std::string out;
+  std::string out((bytes.size() * 8 + 5) / 6, '\0');
+  char* next = out.data();
   std::uint32_t buffer = 0;
   int bits = 0;
   for (unsigned char c : bytes) {
@@ -24,10 +24,10 @@ std::string base64url(std::string_view bytes) {
     bits += 8;
     while (bits >= 6) {
       bits -= 6;
-      out.push_back(kAlphabet[(buffer >> bits) & 63]);
+      *next++ = kAlphabet[(buffer >> bits) & 63];
     }
   }
-  if (bits > 0) out.push_back(kAlphabet[(buffer << (6 - bits)) & 63]);
+  if (bits > 0) *next = kAlphabet[(buffer << (6 - bits)) & 63];
   return out;
 }
 
@@ -51,10 +51,9 @@ std::optional<std::string> unbase64url(std::string_view text) {
 }
 
 // HMAC-SHA256 from scratch (HMAC(), which fetches the algorithm and hashes the
-// key on every call) cost about a third of a list's first page. Each thread
-// keeps a context keyed for the last key it used and copies it per token (a
-// copy, as re-initializing with a null key reuses the key only since OpenSSL
-// 3.0.3).
+// key on every call) cost about a third of a list's first page, and copying a
+// keyed context per token still cost a fifth. Each thread keeps a context
+// keyed for the last key it used and re-initializes it per token.
 class KeyedMac {
  public:
   KeyedMac() = default;
@@ -67,18 +66,29 @@ class KeyedMac {
   std::size_t compute(std::string_view key, std::string_view bytes, unsigned char* out) {
     if (keyed_ == nullptr || key != key_) rekey(key);
     if (keyed_ == nullptr) return 0;
-    const std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> copy(EVP_MAC_CTX_dup(keyed_),
-                                                                         &EVP_MAC_CTX_free);
     std::size_t length = 0;
-    const bool made =
-        copy != nullptr &&
-        EVP_MAC_update(copy.get(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                       bytes.size()) == 1 &&
-        EVP_MAC_final(copy.get(), out, &length, EVP_MAX_MD_SIZE) == 1;
+    const bool made = restart() &&
+                      EVP_MAC_update(keyed_, reinterpret_cast<const unsigned char*>(bytes.data()),
+                                     bytes.size()) == 1 &&
+                      EVP_MAC_final(keyed_, out, &length, EVP_MAX_MD_SIZE) == 1;
     return made ? length : 0;
   }
 
  private:
+  // Before 3.0.3, OpenSSL took a null key as "no change" and carried on from
+  // the previous MAC's state (openssl issue 17811): give it the key again.
+  static bool reuses_key() {
+    static const bool reuses =
+        OPENSSL_version_major() > 3 || OPENSSL_version_minor() > 0 || OPENSSL_version_patch() >= 3;
+    return reuses;
+  }
+
+  bool restart() {
+    const std::string_view again = reuses_key() ? std::string_view() : key_;
+    return EVP_MAC_init(keyed_, reinterpret_cast<const unsigned char*>(again.data()), again.size(),
+                        nullptr) == 1;
+  }
+
   void rekey(std::string_view key) {
     EVP_MAC_CTX_free(keyed_);
     keyed_ = nullptr;
@@ -128,7 +138,9 @@ std::uint64_t fnv1a(std::string_view bytes, std::uint64_t seed) {
 
 std::string seal_page_token(std::string_view key, std::uint64_t query_hash,
                             std::string_view cursor) {
-  std::string body(1, static_cast<char>(kPageTokenVersion));
+  std::string body;
+  body.reserve(1 + 8 + cursor.size() + kMacBytes);
+  body.push_back(static_cast<char>(kPageTokenVersion));
   append_u64(body, query_hash);
   body.append(cursor);
   const auto tag = mac(key, body);

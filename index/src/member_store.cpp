@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <future>
-#include <iterator>
 #include <mutex>
 #include <shared_mutex>
+#include <span>
 #include <tuple>
 #include <unordered_set>
 
@@ -104,33 +104,36 @@ void prefetch(MemberRef member) {
   // The record (about 200 bytes, its flags last), then the first of the texts
   // packed behind it.
   const char* record = reinterpret_cast<const char*>(member.get());
-  for (int line = 0; line < 5; ++line) __builtin_prefetch(record + 64 * line);
+  for (std::ptrdiff_t line = 0; line < 5; ++line) __builtin_prefetch(record + 64 * line);
 }
 
-template <class It>
-bool walk_forward(It it, It end, const Visitor& visit) {
-  It ahead = it;
-  for (int i = 0; i < kPrefetchDistance && ahead != end; ++i) ++ahead;
-  for (; it != end; ++it) {
-    if (ahead != end) prefetch(*ahead++);
+template <class It, class Visit>
+bool walk_run(It first, It last, const Visit& visit) {
+  for (It ahead = first; ahead != last && ahead - first < kPrefetchDistance; ++ahead) {
+    prefetch(*ahead);
+  }
+  for (It it = first; it != last; ++it) {
+    if (last - it > kPrefetchDistance) prefetch(it[kPrefetchDistance]);
     if (!visit(*it)) return false;
   }
   return true;
 }
 
-template <class Index>
-bool walk(typename Index::const_iterator begin, typename Index::const_iterator end, bool descending,
-          const Visitor& visit) {
-  if (!descending) return walk_forward(begin, end, visit);
-  return walk_forward(std::make_reverse_iterator(end), std::make_reverse_iterator(begin), visit);
+template <class Visit>
+bool walk(const detail::BlockList& index, detail::BlockList::const_iterator begin,
+          detail::BlockList::const_iterator end, bool descending, const Visit& visit) {
+  return index.for_each_run(begin, end, descending, [&](std::span<const MemberRef> run) {
+    return descending ? walk_run(run.rbegin(), run.rend(), visit)
+                      : walk_run(run.begin(), run.end(), visit);
+  });
 }
 
 // Walks [begin, end) of a (prefix..., CreatedAt, ID) index, resuming strictly
 // after `cursor` in the walk's direction.
-template <class Index, class Make>
+template <class Index, class Make, class Visit>
 bool walk_created(const Index& index, typename Index::const_iterator begin,
                   typename Index::const_iterator end, Make with_cursor,
-                  const std::optional<OrderKey>& cursor, bool descending, const Visitor& visit) {
+                  const std::optional<OrderKey>& cursor, bool descending, const Visit& visit) {
   if (cursor) {
     const auto at = with_cursor(std::get<Timestamp>(cursor->values.front()), cursor->id);
     if (descending) {
@@ -141,12 +144,12 @@ bool walk_created(const Index& index, typename Index::const_iterator begin,
       if (index.rank(resume) > index.rank(begin)) begin = resume;
     }
   }
-  return walk<Index>(begin, end, descending, visit);
+  return walk(index, begin, end, descending, visit);
 }
 
-template <class Index, class Prefix, class Make>
+template <class Index, class Prefix, class Make, class Visit>
 bool walk_prefix(const Index& index, const Prefix& prefix, Make with_cursor,
-                 const std::optional<OrderKey>& cursor, bool descending, const Visitor& visit) {
+                 const std::optional<OrderKey>& cursor, bool descending, const Visit& visit) {
   return walk_created(index, index.lower_bound(prefix), index.upper_bound(prefix), with_cursor,
                       cursor, descending, visit);
 }
@@ -156,8 +159,9 @@ class Executor {
   Executor(const detail::MemberSet& members, const Uuid& org) : members_(members), org_(org) {}
 
   // Candidates of an ordered path in (CreatedAt, ID) order, after `cursor`.
+  template <class Visit>
   bool stream(const AccessPath& path, const std::optional<OrderKey>& cursor, bool descending,
-              const Visitor& visit) const {
+              const Visit& visit) const {
     const auto& by_created = members_.by_created();
     const auto org_cursor = [&](Timestamp t, const Uuid& id) {
       return std::make_tuple(org_, t, id);

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <span>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
@@ -90,6 +91,26 @@ class BlockList {
 
   // Entries before `at`.
   std::size_t rank(const_iterator at) const;
+
+  // Calls `visit(std::span<const MemberRef>)` on the entries of [from, to), a
+  // block's run of consecutive entries at a time: a walk without the
+  // iterator's block check at every entry. The runs come first to last, or
+  // last to first when `backwards` (each still in order). Stops at, and
+  // returns, the first false `visit` returns.
+  template <class Visit>
+  bool for_each_run(const_iterator from, const_iterator to, bool backwards, Visit visit) const {
+    if (std::tie(to.block_, to.offset_) <= std::tie(from.block_, from.offset_)) return true;
+    const std::size_t first = from.block_;
+    const std::size_t last = to.offset_ == 0 ? to.block_ - 1 : to.block_;
+    for (std::size_t i = 0; i <= last - first; ++i) {
+      const std::size_t block = backwards ? last - i : first + i;
+      const std::span<const MemberRef> entries(blocks_[block]);
+      const std::size_t begin = block == first ? from.offset_ : 0;
+      const std::size_t end = block == to.block_ ? to.offset_ : entries.size();
+      if (!visit(entries.subspan(begin, end - begin))) return false;
+    }
+    return true;
+  }
 
  protected:
   // The first position whose entry is not `before(const OrganizationMember&)`,

@@ -12,6 +12,7 @@
 #include <memory>
 #include <random>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -179,6 +180,51 @@ TEST(PostingList, IteratesBothWaysFromACursor) {
   EXPECT_EQ(*it++, members[kBlock - 1]);
   EXPECT_EQ(*it--, members[kBlock]);
   EXPECT_EQ(*it, members[kBlock - 1]);
+}
+
+// Ranges within a block, across blocks, ending at a block's start or at the
+// end, and empty ones, both ways.
+TEST(PostingList, RunsCoverARangeInOrderBothWays) {
+  PostingList list;
+  const auto members = in_order(1, 3 * kBlock);
+  for (const MemberPtr& m : members) list.insert(m);
+  ASSERT_EQ(list.blocks(), 3u);
+  const auto at = [&](std::size_t i) {
+    return i == members.size() ? list.end() : list.lower_bound(key_of(members[i]));
+  };
+  for (std::size_t from : {0UL, 1UL, kBlock - 1, kBlock, kBlock + 1, 3 * kBlock - 1}) {
+    for (std::size_t to : {0UL, 1UL, kBlock, kBlock + 2, 2 * kBlock, 3 * kBlock}) {
+      for (bool backwards : {false, true}) {
+        std::vector<MemberRef> seen;
+        const bool finished =
+            list.for_each_run(at(from), at(to), backwards, [&](std::span<const MemberRef> run) {
+              EXPECT_FALSE(run.empty());
+              if (backwards) {
+                seen.insert(seen.end(), run.rbegin(), run.rend());
+              } else {
+                seen.insert(seen.end(), run.begin(), run.end());
+              }
+              return true;
+            });
+        EXPECT_TRUE(finished);
+        std::vector<MemberRef> expected;
+        for (std::size_t i = from; i < to; ++i) expected.emplace_back(members[i]);
+        if (backwards) std::reverse(expected.begin(), expected.end());
+        EXPECT_TRUE(seen == expected) << from << " to " << to << (backwards ? " backwards" : "");
+      }
+    }
+  }
+}
+
+TEST(PostingList, RunsStopAtTheFirstFalse) {
+  PostingList list;
+  for (const MemberPtr& m : in_order(1, 3 * kBlock)) list.insert(m);
+  for (bool backwards : {false, true}) {
+    int runs = 0;
+    EXPECT_FALSE(list.for_each_run(list.begin(), list.end(), backwards,
+                                   [&](std::span<const MemberRef>) { return ++runs == 3; }));
+    EXPECT_EQ(runs, 1);
+  }
 }
 
 TEST(PostingList, WritesAtTheEdgesOfFullBlocks) {

@@ -1,5 +1,6 @@
 #include "member_planner.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <tuple>
 
@@ -17,9 +18,13 @@ std::uint64_t count_between(const Index& index, const Lower& lower, const Upper&
   return index.rank(upper) - index.rank(lower);
 }
 
-template <class Index, class Key>
-std::uint64_t count_prefix(const Index& index, const Key& key) {
-  return count_between(index, index.lower_bound(key), index.upper_bound(key));
+// `path`'s candidates: the entries of `index` from `lower` to `upper`, keys or
+// prefixes of keys.
+template <class Index, class Lower, class Upper>
+void set_range(AccessPath& path, const Index& index, const Lower& lower, const Upper& upper) {
+  path.first = index.lower_bound(lower);
+  path.last = index.upper_bound(upper);
+  path.estimate = count_between(index, path.first, path.last);
 }
 
 // The smallest string greater than every string starting with `prefix`, or
@@ -51,12 +56,7 @@ class Planner {
       : schema_(schema), org_(organization), members_(members), inverted_(inverted) {}
 
   AccessPath plan(const Expr& expr) {
-    AccessPath scan;
-    scan.estimate = organization_size(members_, org_);
-    if (expr.kind == ExprKind::kTrue) {
-      scan.exact = true;
-      return scan;
-    }
+    if (expr.kind == ExprKind::kTrue) return scan(true);
     std::vector<const Expr*> conjuncts;
     bool other_organization = false;
     const auto add = [&](const Expr& c) {
@@ -74,17 +74,20 @@ class Planner {
       add(expr);
     }
     if (other_organization) return ids({});
-    if (conjuncts.empty()) {
-      scan.exact = true;
-      return scan;
-    }
-    std::vector<AccessPath> paths{std::move(scan)};
+    if (conjuncts.empty()) return scan(true);
+    std::vector<AccessPath> paths;
     if (auto range = created_range(conjuncts)) paths.push_back(std::move(*range));
     for (const Expr* conjunct : conjuncts) {
       if (auto path = sargable(*conjunct)) {
         path->exact = path->exact && conjuncts.size() == 1;
         paths.push_back(std::move(*path));
       }
+    }
+    // Another path in created order visits a part of what a scan would, in
+    // the same order: a scan is no candidate then (and not worth counting).
+    const auto ordered = [](const AccessPath& path) { return path.in_created_order(); };
+    if (std::none_of(paths.begin(), paths.end(), ordered)) {
+      paths.insert(paths.begin(), scan(false));  // first: the choice when estimates tie
     }
     return choose(std::move(paths));
   }
@@ -124,6 +127,13 @@ class Planner {
 
   static bool literal(const Expr& expr) { return expr.rhs.kind == Operand::Kind::kLiteral; }
 
+  AccessPath scan(bool exact) const {
+    AccessPath path;
+    path.exact = exact;
+    set_range(path, members_.by_created(), std::tie(org_), std::tie(org_));
+    return path;
+  }
+
   // All CreatedAt comparisons with literals, intersected into one range.
   std::optional<AccessPath> created_range(const std::vector<const Expr*>& conjuncts) {
     AccessPath path;
@@ -157,10 +167,11 @@ class Planner {
     if (covered == 0) return std::nullopt;
     path.exact = covered == conjuncts.size();
     const auto& index = members_.by_created();
-    path.estimate = path.from > path.to
-                        ? 0
-                        : count_between(index, index.lower_bound(std::tie(org_, path.from)),
-                                        index.upper_bound(std::tie(org_, path.to)));
+    if (path.from > path.to) {
+      path.first = path.last = index.end();
+    } else {
+      set_range(path, index, std::tie(org_, path.from), std::tie(org_, path.to));
+    }
     return path;
   }
 
@@ -222,7 +233,7 @@ class Planner {
     path.kind = Kind::kRole;
     path.role = role;
     path.exact = true;
-    path.estimate = count_prefix(members_.by_role(), std::tie(org_, role));
+    set_range(path, members_.by_role(), std::tie(org_, role), std::tie(org_, role));
     return path;
   }
 
@@ -281,7 +292,7 @@ class Planner {
     static const PostingList kEmpty;
     const auto found = map.find(key);
     path.postings = found == map.end() ? &kEmpty : &found->second;
-    path.estimate = count_prefix(*path.postings, std::tie(org_));
+    set_range(path, *path.postings, std::tie(org_), std::tie(org_));
     return path;
   }
 
@@ -318,10 +329,6 @@ class Planner {
 };
 
 }  // namespace
-
-std::uint64_t organization_size(const MemberSet& members, const Uuid& organization) {
-  return count_prefix(members.by_created(), std::tie(organization));
-}
 
 AccessPath plan_access(const filter::Expr& expr, const filter::Schema& schema,
                        const Uuid& organization, const MemberSet& members, const Inverted& inverted,

@@ -38,6 +38,11 @@ struct AccessPath {
   bool prefix = false;
   Timestamp from{INT64_MIN};
   Timestamp to{INT64_MAX};  // inclusive bounds
+  // Paths in created order: the candidates' entries in the index the path
+  // reads (kPostings: its posting list; kRole: by_role; else by_created),
+  // found while planning; valid while the lock the plan was made under is held.
+  BlockList::const_iterator first;
+  BlockList::const_iterator last;
   std::vector<Uuid> ids;
   std::vector<AccessPath> parts;
 
@@ -56,8 +61,5 @@ struct AccessPath {
 AccessPath plan_access(const filter::Expr& expr, const filter::Schema& schema,
                        const Uuid& organization, const MemberSet& members, const Inverted& inverted,
                        std::size_t page_in_created_order = 0);
-
-// Size of the organization's (CreatedAt, ID) range: the cost of a scan.
-std::uint64_t organization_size(const MemberSet& members, const Uuid& organization);
 
 }  // namespace rollcall::index::detail

@@ -147,13 +147,6 @@ bool walk_created(const Index& index, typename Index::const_iterator begin,
   return walk(index, begin, end, descending, visit);
 }
 
-template <class Index, class Prefix, class Make, class Visit>
-bool walk_prefix(const Index& index, const Prefix& prefix, Make with_cursor,
-                 const std::optional<OrderKey>& cursor, bool descending, const Visit& visit) {
-  return walk_created(index, index.lower_bound(prefix), index.upper_bound(prefix), with_cursor,
-                      cursor, descending, visit);
-}
-
 class Executor {
  public:
   Executor(const detail::MemberSet& members, const Uuid& org) : members_(members), org_(org) {}
@@ -162,27 +155,23 @@ class Executor {
   template <class Visit>
   bool stream(const AccessPath& path, const std::optional<OrderKey>& cursor, bool descending,
               const Visit& visit) const {
-    const auto& by_created = members_.by_created();
     const auto org_cursor = [&](Timestamp t, const Uuid& id) {
       return std::make_tuple(org_, t, id);
     };
     switch (path.kind) {
       case AccessPath::Kind::kRole: {
         const std::string_view role(path.role);
-        return walk_prefix(
-            members_.by_role(), std::tie(org_, role),
+        return walk_created(
+            members_.by_role(), path.first, path.last,
             [&](Timestamp t, const Uuid& id) { return std::make_tuple(org_, role, t, id); }, cursor,
             descending, visit);
       }
       case AccessPath::Kind::kPostings:
-        return walk_prefix(*path.postings, std::tie(org_), org_cursor, cursor, descending, visit);
-      case AccessPath::Kind::kCreatedRange:
-        if (path.to < path.from) return true;
-        return walk_created(by_created, by_created.lower_bound(std::tie(org_, path.from)),
-                            by_created.upper_bound(std::tie(org_, path.to)), org_cursor, cursor,
-                            descending, visit);
+        return walk_created(*path.postings, path.first, path.last, org_cursor, cursor, descending,
+                            visit);
       default:
-        return walk_prefix(by_created, std::tie(org_), org_cursor, cursor, descending, visit);
+        return walk_created(members_.by_created(), path.first, path.last, org_cursor, cursor,
+                            descending, visit);
     }
   }
 

@@ -85,8 +85,14 @@ class Planner {
     }
     // Another path in created order visits a part of what a scan would, in
     // the same order: a scan is no candidate then (and not worth counting).
+    // Nor is it beside a path of at most a page of candidates, which choose()
+    // takes over any scan.
     const auto ordered = [](const AccessPath& path) { return path.in_created_order(); };
-    if (std::none_of(paths.begin(), paths.end(), ordered)) {
+    const auto within_a_page = [&](const AccessPath& path) {
+      return path.estimate <= std::max<std::size_t>(page_, 1);
+    };
+    if (std::none_of(paths.begin(), paths.end(), ordered) &&
+        std::none_of(paths.begin(), paths.end(), within_a_page)) {
       paths.insert(paths.begin(), scan(false));  // first: the choice when estimates tie
     }
     return choose(std::move(paths));
@@ -108,6 +114,7 @@ class Planner {
     auto ordered = std::min_element(paths.begin(), paths.end(), [&](const auto& a, const auto& b) {
       return a.in_created_order() && (!b.in_created_order() || a.estimate < b.estimate);
     });
+    if (!ordered->in_created_order()) return std::move(*best);
     const double matches = std::max<double>(1, static_cast<double>(best->estimate));
     const double stream_cost = std::min<double>(
         static_cast<double>(ordered->estimate),
@@ -247,7 +254,10 @@ class Planner {
     path.exact = true;
     const auto& index = members_.by_username();
     const auto begin = index.lower_bound(std::tie(org_, low));
-    if (!prefix && high) {
+    if (!prefix && high && *high == low) {
+      path.estimate =
+          count_between(index, begin, index.upper_bound_after(begin, std::tie(org_, low)));
+    } else if (!prefix && high) {
       path.estimate = count_between(index, begin, index.upper_bound(std::tie(org_, *high)));
     } else if (auto next = prefix ? prefix_successor(low) : std::nullopt) {
       path.estimate = count_between(index, begin, index.lower_bound(std::tie(org_, *next)));

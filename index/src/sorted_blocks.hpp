@@ -302,6 +302,18 @@ class SortedBlocks : public BlockList {
       return std::is_lteq(compare_prefix(Order::key(m), prefix));
     });
   }
+
+  // upper_bound(prefix) for a `from` at or before it, as lower_bound(prefix)
+  // is: a few entries (a name looked up, say) are stepped over, a longer run
+  // is searched for.
+  template <class Prefix>
+  const_iterator upper_bound_after(const_iterator from, const Prefix& prefix) const {
+    constexpr int kSteps = 4;
+    for (int step = 0; step < kSteps && from != end(); ++step, ++from) {
+      if (std::is_gt(compare_prefix(Order::key(**from), prefix))) return from;
+    }
+    return from == end() ? from : upper_bound(prefix);
+  }
 };
 
 // (OrganizationID, CreatedAt, ID): walks in the default order, and the

@@ -628,6 +628,29 @@ TEST_F(MemberStorePlanTest, ExplainShowsTheResidual) {
       << plan;
 }
 
+// Equal names are counted by stepping over a few and searching past more.
+TEST_F(MemberStoreTest, UsernameEqualityCountsItsCandidates) {
+  for (std::uint64_t n = 1; n <= 12; ++n) {
+    add(org_a_, n, [&](OrganizationMember& m) {
+      m.username = n <= 6   ? "twin"
+                   : n <= 9 ? "trio"
+                            : std::string("solo").append(std::to_string(n));
+    });
+  }
+  for (const auto& [text, count] :
+       std::vector<std::pair<std::string, std::size_t>>{{"Username = 'twin'", 6},
+                                                        {"Username = 'trio'", 3},
+                                                        {"Username = 'solo12'", 1},
+                                                        {"Username = 'none'", 0}}) {
+    const std::string plan = store_.explain(request_for(org_a_, text)).text();
+    EXPECT_NE(plan.find("index (OrganizationID, Username, ID)"), std::string::npos) << plan;
+    EXPECT_NE(plan.find(std::string("~").append(std::to_string(count)).append(" candidates")),
+              std::string::npos)
+        << plan;
+    EXPECT_EQ(list_ids(request_for(org_a_, text)).size(), count) << text;
+  }
+}
+
 // An index that holds every record of the organization still beats a scan: it
 // needs no residual.
 TEST_F(MemberStoreTest, IndexOfTheWholeOrganizationIsChosenOverAScan) {

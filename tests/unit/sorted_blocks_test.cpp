@@ -154,6 +154,21 @@ TEST(PostingList, OrganizationBoundsCountItsEntries) {
   EXPECT_EQ(list.upper_bound(org_key(6)), list.end());
 }
 
+// Runs shorter than, as long as and longer than the steps it takes before it
+// searches, and across blocks.
+TEST(PostingList, UpperBoundAfterTheLowerBoundIsTheUpperBound) {
+  PostingList list;
+  const std::vector<std::uint64_t> sizes = {1, 3, 4, 5, kBlock + 2};
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    const std::uint64_t org = 2 * i + 1;  // an empty organization between each
+    for (const MemberPtr& m : in_order(org, sizes[i], 100000 * org)) list.insert(m);
+  }
+  for (std::uint64_t org = 0; org <= 2 * sizes.size() + 1; ++org) {
+    const auto lower = list.lower_bound(org_key(org));
+    EXPECT_EQ(list.upper_bound_after(lower, org_key(org)), list.upper_bound(org_key(org))) << org;
+  }
+}
+
 TEST(PostingList, FullKeyBoundsFindAnEntryOrTheGapWhereItWouldBe) {
   PostingList list;
   const auto members = in_order(1, 2 * kBlock + 5);

@@ -253,17 +253,17 @@ class Planner {
     path.prefix = prefix;
     path.exact = true;
     const auto& index = members_.by_username();
-    const auto begin = index.lower_bound(std::tie(org_, low));
+    path.first = index.lower_bound(std::tie(org_, low));
     if (!prefix && high && *high == low) {
-      path.estimate =
-          count_between(index, begin, index.upper_bound_after(begin, std::tie(org_, low)));
+      path.last = index.upper_bound_after(path.first, std::tie(org_, low));
     } else if (!prefix && high) {
-      path.estimate = count_between(index, begin, index.upper_bound(std::tie(org_, *high)));
+      path.last = index.upper_bound(std::tie(org_, *high));
     } else if (auto next = prefix ? prefix_successor(low) : std::nullopt) {
-      path.estimate = count_between(index, begin, index.lower_bound(std::tie(org_, *next)));
+      path.last = index.lower_bound(std::tie(org_, *next));
     } else {
-      path.estimate = count_between(index, begin, index.upper_bound(std::tie(org_)));
+      path.last = index.upper_bound(std::tie(org_));
     }
+    path.estimate = count_between(index, path.first, path.last);
     return path;
   }
 

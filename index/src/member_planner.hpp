@@ -38,9 +38,10 @@ struct AccessPath {
   bool prefix = false;
   Timestamp from{INT64_MIN};
   Timestamp to{INT64_MAX};  // inclusive bounds
-  // Paths in created order: the candidates' entries in the index the path
-  // reads (kPostings: its posting list; kRole: by_role; else by_created),
-  // found while planning; valid while the lock the plan was made under is held.
+  // Paths in created order and kUsernameRange: the candidates' entries in the
+  // index the path reads (kPostings: its posting list; kRole: by_role;
+  // kUsernameRange: by_username; else by_created), found while planning;
+  // valid while the lock the plan was made under is held.
   BlockList::const_iterator first;
   BlockList::const_iterator last;
   std::vector<Uuid> ids;

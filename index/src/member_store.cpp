@@ -206,14 +206,8 @@ class Executor {
   }
 
  private:
-  void usernames(const AccessPath& path, const Visitor& visit) const {
-    const auto& index = members_.by_username();
-    auto it = index.lower_bound(std::tuple<const Uuid&, std::string_view>(org_, path.low));
-    const auto end = index.upper_bound(std::tie(org_));
-    for (; it != end; ++it) {
-      const std::string_view name = (*it)->username;
-      if (path.prefix ? !name.starts_with(path.low) : path.high && name > *path.high) return;
-      if (!visit(*it)) return;
+  static void usernames(const AccessPath& path, const Visitor& visit) {
+    for (auto it = path.first, last = path.last; it != last && visit(*it); ++it) {
     }
   }
 

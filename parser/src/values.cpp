@@ -226,6 +226,13 @@ std::optional<Timestamp> Timestamp::parse(std::string_view text) {
 }
 
 std::string Timestamp::to_string() const {
+  std::string out;
+  out.reserve(32);
+  append_to(out);
+  return out;
+}
+
+void Timestamp::append_to(std::string& out) const {
   std::int64_t days = micros / kMicrosPerDay;
   std::int64_t time = micros % kMicrosPerDay;
   if (time < 0) {
@@ -233,8 +240,6 @@ std::string Timestamp::to_string() const {
     time += kMicrosPerDay;
   }
   const CivilDate date = CivilFromDays(days);
-  std::string out;
-  out.reserve(32);
   AppendYear(out, date.year);
   out.push_back('-');
   AppendPadded(out, date.month, 2);
@@ -253,7 +258,6 @@ std::string Timestamp::to_string() const {
     AppendPadded(out, millis ? fraction / 1000 : fraction, millis ? 3 : 6);
   }
   out.push_back('Z');
-  return out;
 }
 
 }  // namespace rollcall::filter

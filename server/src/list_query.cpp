@@ -84,11 +84,6 @@ Outcome<ListParams> parse_list(const Request& request, std::size_t max_limit) {
   return params;
 }
 
-void answer_page(Response& response, const std::vector<std::string>& items,
-                 std::string_view next_page_token, std::optional<std::uint64_t> total) {
-  response.body = list_envelope(items, next_page_token, total);
-}
-
 void answer_refusal(Response& response, const index::StoreError& error) {
   const HttpError http = from_store(error);
   error_response(response, http.status, http.message);

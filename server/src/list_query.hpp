@@ -15,6 +15,8 @@
 
 #include "http.hpp"
 #include "http_error.hpp"
+#include "render.hpp"
+#include "rollcall/index/json.hpp"
 #include "rollcall/index/views.hpp"
 
 namespace rollcall::server {
@@ -32,10 +34,17 @@ struct ListParams {
 // `max_limit`: the Directory's (Directory::max_list_limit()).
 Outcome<ListParams> parse_list(const Request& request, std::size_t max_limit);
 
-// The list's JSON envelope; the error the Directory refused the list with.
-void answer_page(Response& response, const std::vector<std::string>& items,
-                 std::string_view next_page_token, std::optional<std::uint64_t> total);
+// The error the Directory refused the list with.
 void answer_refusal(Response& response, const index::StoreError& error);
+
+// The `encode` of member and space member lists: appends the record's JSON,
+// its selected members only, to `out`.
+struct AppendJson {
+  template <class Record>
+  void operator()(const Record& record, index::FieldMask fields, std::string& out) const {
+    index::encode_json(record, out, fields);
+  }
+};
 
 // Streams the records of `first` and of every later batch as NDJSON. A batch
 // the Directory refuses cuts the stream: the exception ends the chunked body
@@ -49,7 +58,8 @@ void stream_list(Read read, index::ListSpec spec, Encode encode, Listing first,
     while (true) {
       std::string chunk;
       for (const auto& record : listing.items) {
-        chunk.append(encode(*record, listing.fields)).append("\n");
+        encode(*record, listing.fields, chunk);
+        chunk.push_back('\n');
       }
       if (!chunk.empty() && !sink(chunk)) return;
       if (listing.next_page_token.empty()) return;
@@ -63,7 +73,7 @@ void stream_list(Read read, index::ListSpec spec, Encode encode, Listing first,
 
 // Answers the list: `read(spec)` is one page through the Directory (a stream
 // calls it again later: capture the Directory by pointer, the rest by value);
-// `encode(record, fields)` is one item's JSON. A stream starts only once the
+// `encode(record, fields, out)` appends one item's JSON to `out`. A stream starts only once the
 // Directory has answered its first batch, so a refused list is the same error
 // with or without NDJSON.
 template <class Read, class Encode>
@@ -83,10 +93,9 @@ void answer_list(Read read, ListParams params, Encode encode, Response& response
                 response);
     return;
   }
-  std::vector<std::string> items;
-  items.reserve(page->items.size());
-  for (const auto& record : page->items) items.push_back(encode(*record, page->fields));
-  answer_page(response, items, page->next_page_token, page->total);
+  ListEnvelope envelope;
+  for (const auto& record : page->items) encode(*record, page->fields, envelope.next_item());
+  response.body = std::move(envelope).finish(page->next_page_token, page->total);
 }
 
 }  // namespace rollcall::server

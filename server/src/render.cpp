@@ -108,18 +108,26 @@ void render_message(Response& response, std::string_view message) {
   response.body.append(quoted(message)).append("}");
 }
 
+std::string& ListEnvelope::next_item() {
+  if (!empty_) body_.push_back(',');
+  empty_ = false;
+  return body_;
+}
+
+std::string ListEnvelope::finish(std::string_view next_page_token,
+                                 std::optional<std::uint64_t> total) && {
+  body_.push_back(']');
+  if (!next_page_token.empty()) body_.append(",\"NextPageToken\":").append(quoted(next_page_token));
+  if (total) body_.append(",\"TotalCount\":").append(std::to_string(*total));
+  body_.push_back('}');
+  return std::move(body_);
+}
+
 std::string list_envelope(const std::vector<std::string>& items, std::string_view next_page_token,
                           std::optional<std::uint64_t> total) {
-  std::string out = "{\"Items\":[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i != 0) out += ',';
-    out += items[i];
-  }
-  out += ']';
-  if (!next_page_token.empty()) out += ",\"NextPageToken\":" + quoted(next_page_token);
-  if (total) out += ",\"TotalCount\":" + std::to_string(*total);
-  out += '}';
-  return out;
+  ListEnvelope envelope;
+  for (const std::string& item : items) envelope.next_item().append(item);
+  return std::move(envelope).finish(next_page_token, total);
 }
 
 }  // namespace rollcall::server

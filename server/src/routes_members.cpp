@@ -44,11 +44,7 @@ Result list(const Directory& directory, const Caller& caller, const Request& req
       [directory = &directory, actor = caller.actor, org = *org](const index::ListSpec& spec) {
         return directory->list_members(actor, org, spec);
       },
-      std::move(*params),
-      [](const index::OrganizationMember& m, index::FieldMask fields) {
-        return member_json(m, fields);
-      },
-      response);
+      std::move(*params), AppendJson{}, response);
   return std::nullopt;
 }
 

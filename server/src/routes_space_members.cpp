@@ -34,7 +34,7 @@ Result list(const Directory& directory, const Caller& caller, const Request& req
       [directory = &directory, actor = caller.actor, scope = *scope](const index::ListSpec& spec) {
         return directory->list_space_members(actor, scope, spec);
       },
-      std::move(*params), &space_member_json, response);
+      std::move(*params), AppendJson{}, response);
   return std::nullopt;
 }
 

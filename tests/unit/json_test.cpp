@@ -86,6 +86,26 @@ TEST(JsonTest, StringsAreEscapedAsRfc8259Requires) {
   EXPECT_EQ(decoded(json).labels, member.labels);
 }
 
+// Texts are checked 8 bytes at a time: an escape at every position of a
+// longer text, and bytes next to the escaped ones (space, '!', '#', '[', ']',
+// DEL, UTF-8 bytes 0xA2 and 0xDC, which differ from '"' and '\\' in their high
+// bit) passed through.
+TEST(JsonTest, EscapesAtEveryPositionOfALongText) {
+  OrganizationMember member = decoded(kMember);
+  const std::string passed = "a !#[]\x7f\xc2\xa2\xdc\x80";
+  for (const char special : {'"', '\\', '\x00', '\x1f', '\n'}) {
+    for (std::size_t at = 0; at < 25; ++at) {
+      std::string text(25, 'x');
+      text[at] = special;
+      member.display_name = text;
+      const std::string json = encode(member);
+      EXPECT_EQ(decoded(json).display_name, text) << int{special} << " at " << at;
+    }
+  }
+  member.display_name = passed + passed;
+  EXPECT_TRUE(has_substr(encode(member), "\"DisplayName\":\"" + passed + passed + "\""));
+}
+
 TEST(JsonTest, EncodeAppends) {
   std::string out = "x";
   encode_json(OrganizationMember{}, out);

@@ -40,8 +40,8 @@ Page page(std::vector<std::string> texts, std::string next) {
   return out;
 }
 
-std::string encode(const std::string& text, index::FieldMask fields) {
-  return text + "/" + std::to_string(fields);
+void encode(const std::string& text, index::FieldMask fields, std::string& out) {
+  out.append(text).append("/").append(std::to_string(fields));
 }
 
 ListParams streaming() {

@@ -37,6 +37,8 @@ struct Timestamp {
   static std::optional<Timestamp> parse(std::string_view text);
   // 'YYYY-MM-DDThh:mm:ss[.ffffff]Z' (fraction only when non-zero, trailing zeros kept to 3 or 6).
   std::string to_string() const;
+  // The same text appended to `out`, without a string of its own.
+  void append_to(std::string& out) const;
 
   // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
   friend auto operator<=>(const Timestamp&, const Timestamp&) = default;

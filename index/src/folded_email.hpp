@@ -1,6 +1,6 @@
 // Emails as the indexes compare them: ASCII letters folded (the domain is
 // ASCII; local parts compare case-insensitively in practice); their order,
-// and the hash and equality of a hashed index keyed by them.
+// and the hash and equality of a hashed index keyed by them (the users').
 #pragma once
 
 #include <algorithm>
@@ -41,10 +41,7 @@ struct FoldedEmailHash {
   }
 };
 struct FoldedEmailEqual {
-  bool operator()(const FoldedEmail& a, const FoldedEmail& b) const noexcept {
-    return std::ranges::equal(a.text, b.text,
-                              [](char x, char y) { return fold_ascii(x) == fold_ascii(y); });
-  }
+  bool operator()(const FoldedEmail& a, const FoldedEmail& b) const noexcept { return a == b; }
 };
 
 }  // namespace rollcall::index::detail

@@ -52,7 +52,10 @@ struct UserOrder {
 };
 // (hash of the Email ignoring ASCII case, that Email, ID): lookups by Email
 // want equal ones together, in any order, and sorting by a number first
-// compares the emails themselves only when their hashes are equal.
+// compares the emails themselves only when their hashes are equal (so two
+// emails with one hash still sort apart). Building the list at start-up
+// hashes each email once; a search hashes each email it reads (about 20 in
+// a million).
 struct EmailOrder {
   static auto prefix(std::string_view email) {
     return std::tuple<std::uint64_t, FoldedEmail>(FoldedEmailHash{}({email}), {email});

@@ -17,7 +17,8 @@ void MemberSet::build(Part part, const std::vector<MemberPtr>& records) {
     case Part::kLookup:
       lookup_.reserve(records.size());
       lookup_.insert(records.begin(), records.end());
-      return by_user_.build(records);
+      by_user_.build(records);
+      return;
     case Part::kCreatedOrder:
       return by_created_.build(records);
     case Part::kOtherOrders:
@@ -58,7 +59,8 @@ namespace {
 template <class Order, class Prefix>
 std::vector<MemberPtr> equal_range(const SortedBlocks<Order>& order, const Prefix& prefix) {
   std::vector<MemberPtr> found;
-  for (auto at = order.lower_bound(prefix), end = order.upper_bound(prefix); at != end; ++at) {
+  const auto first = order.lower_bound(prefix);
+  for (auto at = first, end = order.upper_bound_after(first, prefix); at != end; ++at) {
     found.emplace_back(*at);
   }
   return found;

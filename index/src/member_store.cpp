@@ -183,7 +183,8 @@ class Executor {
     }
     switch (path.kind) {
       case AccessPath::Kind::kUsernameRange:
-        return usernames(path, visit);
+        walk(members_.by_username(), path.first, path.last, false, visit);
+        return;
       case AccessPath::Kind::kIds: {
         for (const Uuid& id : path.ids) {
           const MemberPtr* found = members_.find(id);
@@ -206,11 +207,6 @@ class Executor {
   }
 
  private:
-  static void usernames(const AccessPath& path, const Visitor& visit) {
-    for (auto it = path.first, last = path.last; it != last && visit(*it); ++it) {
-    }
-  }
-
   const detail::MemberSet& members_;
   const Uuid& org_;
 };

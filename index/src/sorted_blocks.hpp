@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cassert>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -99,6 +100,7 @@ class BlockList {
   // returns, the first false `visit` returns.
   template <class Visit>
   bool for_each_run(const_iterator from, const_iterator to, bool backwards, Visit visit) const {
+    assert(from.blocks_ == &blocks_ && to.blocks_ == &blocks_);  // this list's, as a plan's are
     if (std::tie(to.block_, to.offset_) <= std::tie(from.block_, from.offset_)) return true;
     const std::size_t first = from.block_;
     const std::size_t last = to.offset_ == 0 ? to.block_ - 1 : to.block_;
@@ -304,10 +306,11 @@ class SortedBlocks : public BlockList {
   }
 
   // upper_bound(prefix) for a `from` at or before it, as lower_bound(prefix)
-  // is: a few entries (a name looked up, say) are stepped over, a longer run
-  // is searched for.
+  // is: a few entries (a name looked up, say) are stepped over; past those,
+  // the whole list is searched again.
   template <class Prefix>
   const_iterator upper_bound_after(const_iterator from, const Prefix& prefix) const {
+    assert(from == begin() || !std::is_gt(compare_prefix(Order::key(**std::prev(from)), prefix)));
     constexpr int kSteps = 4;
     for (int step = 0; step < kSteps && from != end(); ++step, ++from) {
       if (std::is_gt(compare_prefix(Order::key(**from), prefix))) return from;

@@ -1,5 +1,6 @@
 #include "rollcall/index/text.hpp"
 
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <new>
@@ -26,8 +27,9 @@ void Text::pack_into(char* at) noexcept {
   if (empty()) return;
   const std::uint64_t size = this->size();
   const auto distance = static_cast<std::uint64_t>(at - reinterpret_cast<char*>(this));
+  assert(can_pack_at(distance));
   std::memcpy(at, data(), size);
-  this->~Text();
+  if (!packed()) ::operator delete(const_cast<char*>(owned_block()));
   word_ = size << 32 | distance << 1 | kPacked;
 }
 

@@ -51,6 +51,21 @@ TEST(MemberPtr, ACopyOfTheRecordOwnsItsTexts) {
   EXPECT_EQ(copy.email, "ada.lovelace@example.com");
 }
 
+// Records in a block are const; were a packed Text moved anyway (a cast), it
+// copies its bytes rather than carry a distance that is wrong elsewhere.
+TEST(MemberPtr, MovingAPackedTextCopiesIt) {
+  const MemberPtr member = make_member(sample());
+  auto& record = const_cast<OrganizationMember&>(*member);  // NOLINT: the point of the test
+  const Text moved(std::move(record.email));
+  EXPECT_EQ(moved, "ada.lovelace@example.com");
+  EXPECT_NE(moved.data(), member->email.data());
+  Text assigned("x");
+  assigned = std::move(record.display_name);
+  EXPECT_EQ(assigned, "Ada Lovelace");
+  EXPECT_EQ(member->email, "ada.lovelace@example.com");  // the packed bytes stay
+  EXPECT_EQ(member->display_name, "Ada Lovelace");
+}
+
 TEST(MemberPtr, CopiesAndRefsShareOneRecord) {
   const MemberPtr member = make_member(sample());
   const MemberPtr copy = member;  // NOLINT(performance-unnecessary-copy-initialization)

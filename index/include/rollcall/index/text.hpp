@@ -7,7 +7,6 @@
 // need no length of their own.
 #pragma once
 
-#include <cassert>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -33,15 +32,18 @@ class Text {
   // NOLINTNEXTLINE(google-explicit-constructor)
   Text(const std::string& text) : Text(std::string_view(text)) {}
   Text(const Text& other) : Text(other.view()) {}
-  // Packed Texts sit in the const records of a block, so are never moved.
-  Text(Text&& other) noexcept : word_(std::exchange(other.word_, 0)) { assert(!packed()); }
+  // A packed Text's bytes stay beside its record: moving one copies them (it
+  // sits in a const record, so only a cast could move it; out of memory then
+  // ends the process, as the store's writes do).
+  Text(Text&& other) noexcept
+      : word_(other.packed() ? Text(other.view()).release() : other.release()) {}
   Text& operator=(const Text& other) {
     if (this != &other) *this = Text(other);
     return *this;
   }
   Text& operator=(Text&& other) noexcept {
-    assert(!packed() && !other.packed());
-    std::swap(word_, other.word_);
+    Text taken(std::move(other));
+    std::swap(word_, taken.word_);  // taken frees what this held
     return *this;
   }
   ~Text();
@@ -52,7 +54,7 @@ class Text {
   std::string str() const { return std::string(view()); }
   // Not NUL-terminated, as a string_view's.
   const char* data() const noexcept {
-    if (packed()) return reinterpret_cast<const char*>(this) + (word_ >> 1 & kDistanceMask);
+    if (packed()) return reinterpret_cast<const char*>(this) + ((word_ >> 1) & kDistanceMask);
     return empty() ? "" : owned_block() + kLengthBytes;
   }
   std::size_t size() const noexcept {
@@ -103,6 +105,7 @@ class Text {
   static constexpr std::size_t kLengthBytes = 4;
 
   bool packed() const noexcept { return (word_ & kPacked) != 0; }
+  std::uint64_t release() noexcept { return std::exchange(word_, 0); }
   const char* owned_block() const noexcept {
     // NOLINTNEXTLINE(performance-no-int-to-ptr): the word is the pointer when not packed
     return reinterpret_cast<const char*>(static_cast<std::uintptr_t>(word_));

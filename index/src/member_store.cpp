@@ -129,12 +129,12 @@ bool walk(const detail::BlockList& index, detail::BlockList::const_iterator begi
 }
 
 // Walks [begin, end) of a (prefix..., CreatedAt, ID) index, resuming strictly
-// after `cursor` in the walk's direction.
+// after `cursor`, when not null, in the walk's direction.
 template <class Index, class Make, class Visit>
 bool walk_created(const Index& index, typename Index::const_iterator begin,
-                  typename Index::const_iterator end, Make with_cursor,
-                  const std::optional<OrderKey>& cursor, bool descending, const Visit& visit) {
-  if (cursor) {
+                  typename Index::const_iterator end, Make with_cursor, const OrderKey* cursor,
+                  bool descending, const Visit& visit) {
+  if (cursor != nullptr) {
     const auto at = with_cursor(std::get<Timestamp>(cursor->values.front()), cursor->id);
     if (descending) {
       const auto resume = index.lower_bound(at);
@@ -151,9 +151,10 @@ class Executor {
  public:
   Executor(const detail::MemberSet& members, const Uuid& org) : members_(members), org_(org) {}
 
-  // Candidates of an ordered path in (CreatedAt, ID) order, after `cursor`.
+  // Candidates of an ordered path in (CreatedAt, ID) order, after `cursor`
+  // (a pointer: an optional's payload read only when set made GCC 12 warn).
   template <class Visit>
-  bool stream(const AccessPath& path, const std::optional<OrderKey>& cursor, bool descending,
+  bool stream(const AccessPath& path, const OrderKey* cursor, bool descending,
               const Visit& visit) const {
     const auto org_cursor = [&](Timestamp t, const Uuid& id) {
       return std::make_tuple(org_, t, id);
@@ -178,7 +179,7 @@ class Executor {
   // Every candidate of any path, in no particular order, each once.
   void for_each(const AccessPath& path, const Visitor& visit) const {
     if (path.in_created_order()) {
-      stream(path, std::nullopt, false, visit);
+      stream(path, nullptr, false, visit);
       return;
     }
     switch (path.kind) {
@@ -415,7 +416,8 @@ std::variant<ListResult, StoreError> OrganizationMemberStore::list(
     result.items = owners(page.take(limit, more));
   } else if (created_order && path.in_created_order()) {
     result.items.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(limit, path.estimate)));
-    executor.stream(path, cursor.after, keys[0].descending, [&](MemberRef m) {
+    const OrderKey* after = cursor.after ? &*cursor.after : nullptr;
+    executor.stream(path, after, keys[0].descending, [&](MemberRef m) {
       if (!matches(m)) return true;
       if (result.items.size() == limit) {
         more = true;

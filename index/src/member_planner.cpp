@@ -249,7 +249,6 @@ class Planner {
     AccessPath path;
     path.kind = Kind::kUsernameRange;
     path.low = low;
-    path.high = high;
     path.prefix = prefix;
     path.exact = true;
     const auto& index = members_.by_username();

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,10 +30,9 @@ struct AccessPath {
   std::string role;
   const PostingList* postings = nullptr;
   std::string postings_name;
-  // kUsernameRange: [low, high], no upper bound without high; prefix: names
-  // that start with low.
+  // kUsernameRange, for describe(): the range's low end, or with `prefix` the
+  // prefix its names start with (first and last are the range itself).
   std::string low;
-  std::optional<std::string> high;
   bool prefix = false;
   Timestamp from{INT64_MIN};
   Timestamp to{INT64_MAX};  // inclusive bounds

@@ -3,8 +3,6 @@
 // exactly; each counts a key range in O(log n).
 #pragma once
 
-#include <boost/multi_index/hashed_index.hpp>
-#include <boost/multi_index_container.hpp>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -12,22 +10,12 @@
 #include <vector>
 
 #include "folded_email.hpp"
+#include "member_id_table.hpp"
 #include "rollcall/index/member_store.hpp"
 #include "sorted_blocks.hpp"
 #include "uuid_hash.hpp"
 
 namespace rollcall::index::detail {
-
-namespace bmi = boost::multi_index;
-
-struct IdKey {
-  using result_type = Uuid;
-  const Uuid& operator()(const MemberPtr& m) const { return m->organization_member_id; }
-};
-struct ById {};
-
-using MemberLookup = bmi::multi_index_container<
-    MemberPtr, bmi::indexed_by<bmi::hashed_unique<bmi::tag<ById>, IdKey, UuidHash>>>;
 
 // (OrganizationID, Role, CreatedAt, ID)
 struct RoleOrder {
@@ -68,7 +56,7 @@ struct EmailOrder {
 // Every record once: by ID, and in the orders lookups, walks and counts use.
 // UserID and Email are sorted lists rather than hashed indexes: 8 bytes an
 // entry where a hashed index took about 30, for a lookup in O(log n).
-// The lookup owns the records; the orders hold plain pointers to them. So a
+// The ID table owns the records; the orders hold plain pointers to them. So a
 // write that fails halfway (out of memory) would leave an order pointing at a
 // freed record: the writes are noexcept, and such a failure ends the process
 // (the write-ahead log replays what was acknowledged) instead.
@@ -81,30 +69,30 @@ class MemberSet {
   // Into an empty set: one part built at once, each order sorted once. Parts
   // may be built at the same time. The set is whole only when no two records
   // have the same ID: size() is then records.size(). Otherwise its orders may
-  // point at a repeated record its lookup does not own: throw the set away.
+  // point at a repeated record its ID table does not own: throw the set away.
   void build(Part part, const std::vector<MemberPtr>& records);
   // `before` is a current record; `after` has its ID.
   void replace(const MemberPtr& before, const MemberPtr& after) noexcept;
   // `member` is a current record.
   void erase(const MemberPtr& member) noexcept;
 
-  // The current record with this ID, or null.
-  const MemberPtr* find(const Uuid& id) const;
+  // The current record with this ID, or a null ref.
+  MemberRef find(const Uuid& id) const { return by_id_.find(id); }
   std::vector<MemberPtr> with_user(const Uuid& user_id) const;
   // Those whose Email equals `email` ignoring ASCII case.
   std::vector<MemberPtr> with_email(std::string_view email) const;
   // In (OrganizationID, CreatedAt, ID) order: a snapshot written in it loads
   // by appending to that order and to every posting list.
   std::vector<MemberPtr> all() const { return {by_created_.begin(), by_created_.end()}; }
-  std::size_t size() const { return lookup_.size(); }
-  bool empty() const { return lookup_.empty(); }
+  std::size_t size() const { return by_id_.size(); }
+  bool empty() const { return by_id_.empty(); }
 
   const SortedBlocks<CreatedOrder>& by_created() const { return by_created_; }
   const SortedBlocks<RoleOrder>& by_role() const { return by_role_; }
   const SortedBlocks<UsernameOrder>& by_username() const { return by_username_; }
 
  private:
-  MemberLookup lookup_;
+  MemberIdTable by_id_;
   SortedBlocks<CreatedOrder> by_created_;
   SortedBlocks<RoleOrder> by_role_;
   SortedBlocks<UsernameOrder> by_username_;

@@ -3,7 +3,7 @@
 namespace rollcall::index::detail {
 
 bool MemberSet::insert(const MemberPtr& member) noexcept {
-  if (!lookup_.insert(member).second) return false;
+  if (!by_id_.insert(member)) return false;
   by_created_.insert(member);
   by_role_.insert(member);
   by_username_.insert(member);
@@ -15,8 +15,8 @@ bool MemberSet::insert(const MemberPtr& member) noexcept {
 void MemberSet::build(Part part, const std::vector<MemberPtr>& records) {
   switch (part) {
     case Part::kLookup:
-      lookup_.reserve(records.size());
-      lookup_.insert(records.begin(), records.end());
+      by_id_.reserve(records.size());
+      for (const MemberPtr& record : records) by_id_.insert(record);
       by_user_.build(records);
       return;
     case Part::kCreatedOrder:
@@ -34,8 +34,7 @@ void MemberSet::replace(const MemberPtr& before, const MemberPtr& after) noexcep
   by_username_.replace(before, after);
   by_user_.replace(before, after);
   by_email_.replace(before, after);
-  auto& by_id = lookup_.get<ById>();
-  by_id.replace(by_id.find(before->organization_member_id), after);
+  by_id_.replace(after);
 }
 
 void MemberSet::erase(const MemberPtr& member) noexcept {
@@ -45,13 +44,7 @@ void MemberSet::erase(const MemberPtr& member) noexcept {
   by_username_.erase(member);
   by_user_.erase(member);
   by_email_.erase(member);
-  lookup_.get<ById>().erase(id);
-}
-
-const MemberPtr* MemberSet::find(const Uuid& id) const {
-  const auto& by_id = lookup_.get<ById>();
-  const auto found = by_id.find(id);
-  return found == by_id.end() ? nullptr : &*found;
+  by_id_.erase(id);
 }
 
 namespace {

@@ -36,12 +36,12 @@ struct OrganizationMemberStore::State {
 
   // Under the unique lock: a logged write as it was logged.
   void restore_locked(const MemberPtr& record) {
-    const MemberPtr* found = members.find(record->organization_member_id);
-    if (found == nullptr) {
+    const MemberRef found = members.find(record->organization_member_id);
+    if (!found) {
       members.insert(record);
       history.record(record->organization_member_id, nullptr);
     } else {
-      const MemberPtr before = *found;  // `found` is about to hold `record`
+      const MemberPtr before(found);  // the ID is about to hold `record`
       history.record(record->organization_member_id, before);
       inverted.remove(before);
       members.replace(before, record);
@@ -74,9 +74,9 @@ struct OrganizationMemberStore::State {
   }
 
   bool erase_locked(const Uuid& id) {
-    const MemberPtr* found = members.find(id);
-    if (found == nullptr) return false;
-    const MemberPtr before = *found;  // outlives its erasure from the index
+    const MemberRef found = members.find(id);
+    if (!found) return false;
+    const MemberPtr before(found);  // outlives its erasure from the index
     history.record(id, before);
     inverted.remove(before);
     members.erase(before);
@@ -188,8 +188,8 @@ class Executor {
         return;
       case AccessPath::Kind::kIds: {
         for (const Uuid& id : path.ids) {
-          const MemberPtr* found = members_.find(id);
-          if (found != nullptr && (*found)->organization_id == org_ && !visit(*found)) return;
+          const MemberRef found = members_.find(id);
+          if (found && found->organization_id == org_ && !visit(found)) return;
         }
         return;
       }
@@ -254,7 +254,7 @@ std::optional<StoreError> OrganizationMemberStore::insert(OrganizationMember mem
   const Uuid& id = record->organization_member_id;
   std::unique_lock lock(state_->mutex);
   // Every unique key ends in the ID: only the ID can collide.
-  if (state_->members.find(id) != nullptr) {
+  if (state_->members.find(id)) {
     return StoreError{StoreErrorCode::kConflict,
                       "OrganizationMemberID " + id.to_string() + " already exists"};
   }
@@ -300,13 +300,12 @@ std::optional<StoreError> check_last_owner(const detail::MemberSet& members,
 std::optional<StoreError> OrganizationMemberStore::replace(
     OrganizationMember member, std::optional<std::int64_t> expected_version) {
   std::unique_lock lock(state_->mutex);
-  const MemberPtr* found = state_->members.find(member.organization_member_id);
-  if (found == nullptr) {
+  const MemberRef found = state_->members.find(member.organization_member_id);
+  if (!found) {
     return StoreError{StoreErrorCode::kNotFound,
                       "no OrganizationMember " + member.organization_member_id.to_string()};
   }
-  // A copy, not a reference: the record must outlive its erasure from the index.
-  const MemberPtr before = *found;  // NOLINT(performance-unnecessary-copy-initialization)
+  const MemberPtr before(found);  // the record must outlive its erasure from the index
   if (auto error = detail::check_version(*before, expected_version)) return error;
   if (member.organization_id != before->organization_id) {
     return StoreError{StoreErrorCode::kBadRequest, "OrganizationID cannot change"};
@@ -328,12 +327,11 @@ std::optional<StoreError> OrganizationMemberStore::replace(
 std::optional<StoreError> OrganizationMemberStore::erase(
     const Uuid& id, std::optional<std::int64_t> expected_version) {
   std::unique_lock lock(state_->mutex);
-  const MemberPtr* found = state_->members.find(id);
-  if (found == nullptr) {
+  const MemberRef found = state_->members.find(id);
+  if (!found) {
     return StoreError{StoreErrorCode::kNotFound, "no OrganizationMember " + id.to_string()};
   }
-  // A copy, not a reference: the record must outlive its erasure from the index.
-  const MemberPtr before = *found;  // NOLINT(performance-unnecessary-copy-initialization)
+  const MemberPtr before(found);  // the record must outlive its erasure from the index
   if (auto error = detail::check_version(*before, expected_version)) return error;
   if (auto error = check_last_owner(state_->members, *before, nullptr)) return error;
   state_->history.record(id, before);
@@ -344,8 +342,8 @@ std::optional<StoreError> OrganizationMemberStore::erase(
 
 MemberPtr OrganizationMemberStore::find(const Uuid& id) const {
   std::shared_lock lock(state_->mutex);
-  const MemberPtr* found = state_->members.find(id);
-  return found == nullptr ? nullptr : *found;
+  const MemberRef found = state_->members.find(id);
+  return found ? MemberPtr(found) : nullptr;
 }
 
 std::vector<MemberPtr> OrganizationMemberStore::find_by_user(const Uuid& user_id) const {

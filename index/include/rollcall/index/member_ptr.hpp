@@ -37,6 +37,15 @@ class MemberPtr {
   const OrganizationMember& operator*() const noexcept { return block_->value; }
   const OrganizationMember* operator->() const noexcept { return &block_->value; }
   explicit operator bool() const noexcept { return block_ != nullptr; }
+  // The MemberPtrs (and counting holders) sharing the record, as shared_ptr's.
+  std::uint32_t use_count() const noexcept {
+    return block_ == nullptr ? 0 : block_->refs.load(std::memory_order_relaxed);
+  }
+
+  // For a holder that keeps plain refs and counts them itself: this pointer's
+  // count goes to the ref returned, and adopt() takes such a count back.
+  MemberRef release_to_ref() && noexcept;
+  static MemberPtr adopt(MemberRef owned) noexcept;
 
   friend bool operator==(const MemberPtr& a, const MemberPtr& b) noexcept {
     return a.block_ == b.block_;
@@ -94,5 +103,13 @@ class MemberRef {
 };
 
 inline MemberPtr::MemberPtr(MemberRef ref) noexcept : block_(ref.block_) { retain(); }
+
+inline MemberRef MemberPtr::release_to_ref() && noexcept {
+  MemberRef ref;
+  ref.block_ = std::exchange(block_, nullptr);
+  return ref;
+}
+
+inline MemberPtr MemberPtr::adopt(MemberRef owned) noexcept { return MemberPtr(owned.block_); }
 
 }  // namespace rollcall::index

@@ -54,9 +54,9 @@ struct EmailOrder {
 };
 
 // Every record once: by ID, and in the orders lookups, walks and counts use.
-// UserID and Email are sorted lists rather than hashed indexes: 8 bytes an
+// UserID and Email are sorted lists rather than hashed indexes: 4 bytes an
 // entry where a hashed index took about 30, for a lookup in O(log n).
-// The ID table owns the records; the orders hold plain pointers to them. So a
+// The ID table owns the records; the orders hold uncounted handles. So a
 // write that fails halfway (out of memory) would leave an order pointing at a
 // freed record: the writes are noexcept, and such a failure ends the process
 // (the write-ahead log replays what was acknowledged) instead.

@@ -3,6 +3,8 @@
 #include <new>
 #include <type_traits>
 
+#include "record_arena.hpp"
+
 namespace rollcall::index {
 namespace {
 
@@ -17,38 +19,45 @@ void for_each_text(Record& m, Visit visit) {
 
 }  // namespace
 
-// One allocation where there were up to eight, with the texts beside the
-// record: a scan that reads them touches the record's own cache lines.
+// One block of the record arena where there were up to eight allocations,
+// with the texts beside the record: a scan that reads them touches the
+// record's own cache lines.
 MemberPtr make_member(OrganizationMember value) {
+  using Arena = detail::RecordArena;
   static_assert(std::is_nothrow_move_constructible_v<OrganizationMember>,
                 "the block would leak if moving the record in threw");
   static_assert(sizeof(OrganizationMember) == 200,
                 "a field was added or changed: pack any new Text in for_each_text");
-  // Texts past 2 GiB of packed texts would sit too far from their Text to
-  // pack: they keep their own blocks. The bound is the same in both passes.
-  const auto packs_after = [](std::size_t packed_bytes) {
-    return Text::can_pack_at(sizeof(MemberPtr::Block) + packed_bytes);
+  static_assert(sizeof(MemberPtr::Block) <= Arena::kMaxBlockBytes);
+  // A text that would take the block past the arena's largest keeps a block
+  // of its own. The rule is the same in both passes.
+  const auto packs = [](std::size_t block_bytes, const Text& text) {
+    return block_bytes + text.packed_size() <= Arena::kMaxBlockBytes;
   };
-  std::size_t text_bytes = 0;
+  std::size_t block_bytes = sizeof(MemberPtr::Block);
   for_each_text(value, [&](const Text& text) {
-    if (packs_after(text_bytes)) text_bytes += text.packed_size();
+    if (packs(block_bytes, text)) block_bytes += text.packed_size();
   });
-  void* memory = ::operator new(sizeof(MemberPtr::Block) + text_bytes);
-  auto* block = new (memory) MemberPtr::Block{std::move(value)};
-  char* const texts = reinterpret_cast<char*>(block + 1);
-  std::size_t packed_bytes = 0;
+  const Arena::Block place = detail::record_arena().allocate(block_bytes);
+  auto* block = new (place.address) MemberPtr::Block{std::move(value)};
+  block->handle = place.handle;
+  char* const record_start = reinterpret_cast<char*>(block);
+  std::size_t packed_bytes = sizeof(MemberPtr::Block);
   for_each_text(block->value, [&](Text& text) {
-    if (!packs_after(packed_bytes)) return;
+    if (!packs(packed_bytes, text)) return;
     const std::size_t size = text.packed_size();
-    text.pack_into(texts + packed_bytes);
+    text.pack_into(record_start + packed_bytes);
     packed_bytes += size;
   });
   return MemberPtr(block);
 }
 
 void MemberPtr::destroy(Block* block) noexcept {
+  std::size_t block_bytes = sizeof(Block);
+  for_each_text(block->value, [&](const Text& text) { block_bytes += text.bytes_packed(); });
+  const detail::RecordArena::Block place{block->handle, block};
   block->~Block();
-  ::operator delete(block);
+  detail::record_arena().free(place, block_bytes);
 }
 
 }  // namespace rollcall::index

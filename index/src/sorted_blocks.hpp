@@ -1,10 +1,9 @@
-// Records in one sort order, stored densely: plain pointers (MemberRef) in
-// sorted blocks of at most kBlockSize, 8 bytes an entry where a tree node
-// took 32 to 64. A
-// write moves the entries of at most two blocks (its own and a neighbour's);
-// the block sizes sit in a Fenwick tree, so finding a key costs O(log n) and a
-// rank O(log blocks). The posting lists of the inverted indexes and the
-// store's ordered indexes are such lists.
+// Records in one sort order, stored densely: 4-byte record handles
+// (MemberRef) in sorted blocks of at most kBlockSize, where a tree node took
+// 32 to 64 bytes an entry. A write moves the entries of at most two blocks (its own and a
+// neighbour's); the block sizes sit in a Fenwick tree, so finding a key costs O(log n) and a rank
+// O(log blocks). The posting lists of the inverted indexes and the store's ordered indexes are such
+// lists.
 #pragma once
 
 #include <algorithm>
@@ -33,7 +32,7 @@ class BlockList {
  public:
   // Large enough that the block directory stays small (a 500,000-entry list
   // has 1,000 to 1,400 blocks), small enough that moving a block's entries on
-  // a write in the middle stays cheap (8 KiB).
+  // a write in the middle stays cheap (2 KiB).
   static constexpr std::size_t kBlockSize = 512;
 
   class const_iterator {

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "record_arena.hpp"
+
 namespace rollcall::index {
 namespace {
 
@@ -76,6 +78,42 @@ TEST(MemberPtr, CopiesAndRefsShareOneRecord) {
   EXPECT_FALSE(MemberPtr());
   EXPECT_EQ(MemberPtr(), nullptr);
   EXPECT_FALSE(make_member(sample()) == member);  // equal values, another record
+  EXPECT_EQ(sizeof(MemberRef), 4U) << "a handle into the record arena";
+}
+
+// The record and its count and handle (8 bytes) head the block.
+constexpr std::size_t kHead = sizeof(OrganizationMember) + 8;
+constexpr std::size_t kMaxBlock = detail::RecordArena::kMaxBlockBytes;
+
+bool packed_behind(const MemberPtr& member, const Text& text) {
+  const auto* block = reinterpret_cast<const char*>(member.get());
+  return text.data() >= block + kHead && text.data() < block + kMaxBlock;
+}
+
+// Texts pack while the block stays within the arena's largest; one that would
+// take it past keeps its own block, and the texts after it still pack.
+TEST(MemberPtr, ATextPastTheLargestBlockKeepsItsOwn) {
+  OrganizationMember fits = sample();
+  fits.profile_picture_url = {};
+  const std::size_t before_last =
+      kHead + fits.username.size() + fits.email.size() + fits.display_name.size();
+  fits.profile_picture_url = std::string(kMaxBlock - before_last, 'p');
+  const MemberPtr at_edge = make_member(fits);
+  EXPECT_TRUE(packed_behind(at_edge, at_edge->profile_picture_url)) << "exactly the largest block";
+
+  OrganizationMember over = fits;
+  over.profile_picture_url = std::string(kMaxBlock - before_last + 1, 'p');
+  const MemberPtr past_edge = make_member(over);
+  EXPECT_FALSE(packed_behind(past_edge, past_edge->profile_picture_url)) << "one byte more";
+  EXPECT_EQ(past_edge->profile_picture_url, over.profile_picture_url);
+
+  OrganizationMember long_first = sample();
+  long_first.username = std::string(5000, 'u');
+  const MemberPtr member = make_member(long_first);
+  EXPECT_FALSE(packed_behind(member, member->username));
+  EXPECT_TRUE(packed_behind(member, member->email));
+  EXPECT_EQ(member->username, long_first.username);
+  EXPECT_EQ(member->email, "ada.lovelace@example.com");
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 // MemberPtr: a shared, immutable membership record, used as a
 // std::shared_ptr<const OrganizationMember> would be, in one block with its
 // count and its texts (make_member packs them behind the record). The store's
-// indexes hold MemberRef, a plain pointer (8 bytes where a shared pointer took
-// 16, and nothing to count when entries move) that makes a MemberPtr again
-// without a lookup.
+// indexes hold MemberRef, a 4-byte handle into the record arena (where a
+// shared pointer took 16 bytes, and nothing to count when entries move) that
+// makes a MemberPtr again without a lookup.
 #pragma once
 
 #include <atomic>
@@ -14,6 +14,21 @@
 #include "rollcall/index/entities.hpp"
 
 namespace rollcall::index {
+
+namespace detail {
+// The record arena (record_arena.hpp) in 1 MiB chunks of 8-byte units; a
+// handle is a chunk's number and a unit in it: at most 32 GiB of records.
+inline constexpr unsigned kRecordUnitBits = 3;
+inline constexpr unsigned kRecordChunkUnitBits = 17;
+inline constexpr std::size_t kMaxRecordChunks = std::size_t{1} << (32 - kRecordChunkUnitBits);
+// Where each chunk starts.
+// NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): read by every MemberRef
+extern char* record_chunks[kMaxRecordChunks];
+inline void* record_address(std::uint32_t handle) noexcept {
+  const std::size_t unit = handle & ((std::uint32_t{1} << kRecordChunkUnitBits) - 1);
+  return record_chunks[handle >> kRecordChunkUnitBits] + (unit << kRecordUnitBits);
+}
+}  // namespace detail
 
 class MemberRef;
 
@@ -61,6 +76,7 @@ class MemberPtr {
   struct Block {
     OrganizationMember value;
     std::atomic<std::uint32_t> refs{1};
+    std::uint32_t handle = 0;  // its place in the record arena
   };
 
   explicit MemberPtr(Block* adopted) noexcept : block_(adopted) {}
@@ -80,36 +96,45 @@ class MemberPtr {
 // The record in a block of its own with its texts, counted once.
 MemberPtr make_member(OrganizationMember value);
 
-// A record's address, valid while the store (or a MemberPtr) holds it.
+// A record's handle, valid while the store (or a MemberPtr) holds it.
 class MemberRef {
  public:
   MemberRef() noexcept = default;
   // NOLINTNEXTLINE(google-explicit-constructor): any held record can be referred to
-  MemberRef(const MemberPtr& owner) noexcept : block_(owner.block_) {}
+  MemberRef(const MemberPtr& owner) noexcept
+      : handle_(owner.block_ == nullptr ? 0 : owner.block_->handle) {}
   MemberRef(const MemberPtr&& owner) = delete;  // would refer to a record about to go
 
   const OrganizationMember* get() const noexcept {
-    return block_ == nullptr ? nullptr : &block_->value;
+    return handle_ == 0 ? nullptr : &block()->value;
   }
-  const OrganizationMember& operator*() const noexcept { return block_->value; }
-  const OrganizationMember* operator->() const noexcept { return &block_->value; }
-  explicit operator bool() const noexcept { return block_ != nullptr; }
+  const OrganizationMember& operator*() const noexcept { return block()->value; }
+  const OrganizationMember* operator->() const noexcept { return &block()->value; }
+  explicit operator bool() const noexcept { return handle_ != 0; }
 
-  friend bool operator==(MemberRef a, MemberRef b) noexcept { return a.block_ == b.block_; }
+  friend bool operator==(MemberRef a, MemberRef b) noexcept { return a.handle_ == b.handle_; }
 
  private:
   friend class MemberPtr;
-  MemberPtr::Block* block_ = nullptr;
+  MemberPtr::Block* block() const noexcept {
+    return static_cast<MemberPtr::Block*>(detail::record_address(handle_));
+  }
+  std::uint32_t handle_ = 0;
 };
 
-inline MemberPtr::MemberPtr(MemberRef ref) noexcept : block_(ref.block_) { retain(); }
+inline MemberPtr::MemberPtr(MemberRef ref) noexcept
+    : block_(ref.handle_ == 0 ? nullptr : ref.block()) {
+  retain();
+}
 
 inline MemberRef MemberPtr::release_to_ref() && noexcept {
-  MemberRef ref;
-  ref.block_ = std::exchange(block_, nullptr);
+  const MemberRef ref(*this);
+  block_ = nullptr;
   return ref;
 }
 
-inline MemberPtr MemberPtr::adopt(MemberRef owned) noexcept { return MemberPtr(owned.block_); }
+inline MemberPtr MemberPtr::adopt(MemberRef owned) noexcept {
+  return MemberPtr(owned.handle_ == 0 ? nullptr : owned.block());
+}
 
 }  // namespace rollcall::index

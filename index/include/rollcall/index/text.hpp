@@ -88,8 +88,11 @@ class Text {
  private:
   // Packing is for make_member alone: a packed Text owns nothing.
   friend MemberPtr make_member(OrganizationMember value);
+  friend class MemberPtr;
   // The bytes this text takes packed: its bytes alone.
   std::size_t packed_size() const noexcept { return size(); }
+  // The bytes it takes behind its record: none when it keeps its own block.
+  std::size_t bytes_packed() const noexcept { return packed() ? size() : 0; }
   // Whether the bytes could sit `distance` bytes after this Text.
   static bool can_pack_at(std::size_t distance) noexcept { return distance <= kDistanceMask; }
   // Copies the text to `at` (can_pack_at(at - this)), frees its own block,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
@@ -186,6 +187,65 @@ void lower_ascii_letters(std::string_view text, char* out) noexcept {
     word = lower_ascii_letters_word(word);
     std::memcpy(out + at, &word, 8);
   }
+}
+
+// lower_ascii_letters(text[0, size)) == lowered[0, size), a word at a time.
+static bool equal_ascii_folded(const char* text, const char* lowered, std::size_t size) noexcept {
+  if (size < 8) {
+    for (std::size_t i = 0; i < size; ++i) {
+      const char c = text[i];
+      if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c) != lowered[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+  for (std::size_t i = 0; i < size; i += 8) {
+    const std::size_t at = std::min(i, size - 8);  // the last word may overlap
+    uint64_t word = 0;
+    uint64_t expected = 0;
+    std::memcpy(&word, text + at, 8);
+    std::memcpy(&expected, lowered + at, 8);
+    if (lower_ascii_letters_word(word) != expected) return false;
+  }
+  return true;
+}
+
+// Candidates for where `lowered` starts are the bytes that equal its first
+// byte ignoring ASCII case, found 8 at a time: a letter is compared with bit
+// 0x20 set on both sides, which lets through only the same letter's capital.
+bool contains_ascii_folded(std::string_view text, std::string_view lowered) noexcept {
+  static_assert(std::endian::native == std::endian::little, "the first byte is the lowest");
+  if (lowered.empty()) return true;
+  if (lowered.size() > text.size()) return false;
+  const char first = lowered[0];
+  const bool letter = first >= 'a' && first <= 'z';
+  const uint64_t case_bit = letter ? repeat_byte(0x20) : 0;
+  const uint64_t pattern = repeat_byte(static_cast<unsigned char>(first));
+  const std::size_t last = text.size() - lowered.size();  // the last place it can start
+  const auto found_at = [&](std::size_t at) {
+    return equal_ascii_folded(text.data() + at, lowered.data(), lowered.size());
+  };
+  std::size_t at = 0;
+  for (; at + 8 <= text.size() && at <= last; at += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + at, 8);
+    const uint64_t diff = (word | case_bit) ^ pattern;
+    // A zero byte of diff sets its high bit (bytes above a zero byte may be
+    // set too: each candidate is checked).
+    for (uint64_t zero = (diff - repeat_byte(1)) & ~diff & kHighBits; zero != 0; zero &= zero - 1) {
+      const std::size_t candidate = at + static_cast<std::size_t>(std::countr_zero(zero)) / 8;
+      if (candidate <= last && found_at(candidate)) return true;
+    }
+  }
+  for (; at <= last; ++at) {
+    if (((static_cast<unsigned char>(text[at]) | (letter ? 0x20U : 0U)) ==
+         static_cast<unsigned char>(first)) &&
+        found_at(at)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool folds_as_ascii(std::string_view literal) noexcept {

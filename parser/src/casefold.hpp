@@ -32,6 +32,10 @@ void lower_ascii_letters(std::string_view text, char* out) noexcept;
 // U+212A).
 bool folds_as_ascii(std::string_view literal) noexcept;
 
+// lower_ascii_letters(text).find(lowered) != npos, without writing the text
+// out: `lowered` has no A-Z.
+bool contains_ascii_folded(std::string_view text, std::string_view lowered) noexcept;
+
 inline std::string to_lowercase(std::string_view text) {
   std::string out;
   append_lowercase(text, out);

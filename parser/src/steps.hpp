@@ -192,11 +192,14 @@ class LikeStep final : public EvalNode {
         pattern_(std::move(pattern)),
         negated_(negated),
         case_insensitive_(case_insensitive),
-        fold_(pattern_.literal(), literal_shape(pattern_)) {}
+        fold_(pattern_.literal(), literal_shape(pattern_)),
+        ascii_infix_(case_insensitive && pattern_.shape() == LikePattern::Shape::Infix &&
+                     folds_as_ascii(pattern_.literal())) {}
   Truth eval(RecordRef record) const override {
     const auto value = left_.read(record);
     if (!value) return Truth::kUnknown;
     if (!case_insensitive_) return truth(pattern_.matches(*value) != negated_);
+    if (ascii_infix_) return truth(contains_ascii_folded(*value, pattern_.literal()) != negated_);
     const bool found =
         fold_.apply(*value, [&](std::string_view text) { return pattern_.matches(text); });
     return truth(found != negated_);
@@ -208,6 +211,7 @@ class LikeStep final : public EvalNode {
   bool negated_;
   bool case_insensitive_;
   CaseInsensitive fold_;
+  bool ascii_infix_;  // ILIKE '%text%': found without lowering the value
 };
 
 template <class Left>
@@ -304,12 +308,14 @@ class ContainsStep final : public EvalNode {
 
  private:
   bool found_in(std::string_view text) const {
+    if (ascii_needle_) return contains_ascii_folded(text, needle_);
     return fold_.apply(text, [&](std::string_view lowered) {
       return lowered.find(needle_) != std::string_view::npos;
     });
   }
 
-  std::string needle_;  // lowercased
+  std::string needle_;                           // lowercased
+  bool ascii_needle_ = folds_as_ascii(needle_);  // found without lowering the text
   std::vector<StringGetter> strings_;
   std::vector<MapVisit> maps_;
   CaseInsensitive fold_;

@@ -54,6 +54,21 @@ TEST(ILikeTest, NonAscii) {
   EXPECT_TRUE(is_true("Name ILIKE 'STRAẞE'", Record{.name = "straße"}));  // U+1E9E -> U+00DF
 }
 
+// '%text%' with an ASCII text is searched in the value as it is, ignoring
+// ASCII case; with 'i' or 'k' (which U+0130 and U+212A lowercase to) the value
+// is lowered first.
+TEST(ILikeTest, Infix) {
+  const Record r{.name = "Ada LOVELACE, Analyst"};
+  EXPECT_TRUE(is_true("Name ILIKE '%lovelace,%'", r));
+  EXPECT_TRUE(is_true("Name ILIKE '%Lovelace, ANALYST%'", r));
+  EXPECT_TRUE(is_false("Name ILIKE '%lovelaces%'", r));
+  EXPECT_TRUE(is_false("Name NOT ILIKE '%ada l%'", r));
+  EXPECT_TRUE(is_true("Name NOT ILIKE '%ada  l%'", r));
+  EXPECT_TRUE(is_true("Name ILIKE '%kelvin%'", Record{.name = "\u212Aelvin"}));
+  EXPECT_TRUE(is_true("Name ILIKE '%ix%'", Record{.name = "\u0130X"}));
+  EXPECT_TRUE(is_true("Name ILIKE '%ström%'", Record{.name = "ÅNGSTRÖM"}));
+}
+
 TEST(LikeOperatorFormTest, TildeTildeForms) {
   const Record r{.name = "Hawkeye"};
   EXPECT_TRUE(is_true("Name ~~ 'H%'", r));

@@ -2,9 +2,11 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <random>
 #include <string_view>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -94,6 +96,25 @@ TEST(UuidTest, OrdersLikeMemcmp) {
   EXPECT_LT(*low, *high);
   EXPECT_EQ(*Uuid::parse("ffffffff-ffff-ffff-ffff-ffffffffffff"),
             *Uuid::parse("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"));
+  // Against memcmp for pairs that differ in each byte, both ways round, and
+  // where the first half is equal.
+  for (std::size_t at = 0; at < 16; ++at) {
+    for (const auto& [a, b] : {std::pair<int, int>{0x01, 0x80}, {0x7f, 0xfe}, {0x00, 0xff}}) {
+      Uuid x;
+      Uuid y;
+      x.bytes.fill(0x5A);
+      y.bytes.fill(0x5A);
+      x.bytes[at] = static_cast<std::uint8_t>(a);
+      y.bytes[at] = static_cast<std::uint8_t>(b);
+      if (at < 15) y.bytes[15] = 0x00;  // a later byte that would order them the other way
+      const int want = std::memcmp(x.bytes.data(), y.bytes.data(), 16);
+      EXPECT_EQ((x <=> y) < 0, want < 0) << "byte " << at;
+      EXPECT_EQ((y <=> x) > 0, want < 0) << "byte " << at;
+    }
+  }
+  Uuid same;
+  same.bytes.fill(0x33);
+  EXPECT_TRUE((same <=> same) == 0);
 }
 
 TEST(TimestampTest, DateOnlyIsMidnightUtc) {

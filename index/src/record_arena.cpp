@@ -70,6 +70,7 @@ RecordArena::Block RecordArena::allocate(std::size_t bytes) {
     ASAN_UNPOISON_MEMORY_REGION(block.address, size * kUnitBytes);
   }
   ++live_blocks_;
+  live_units_ += size;
   return block;
 }
 
@@ -81,6 +82,7 @@ void RecordArena::free(Block block, std::size_t bytes) noexcept {
   free_lists_[size] = block.handle;
   ASAN_POISON_MEMORY_REGION(block.address, size * kUnitBytes);
   --live_blocks_;
+  live_units_ -= size;
 }
 
 std::size_t RecordArena::live_blocks() const {
@@ -93,6 +95,11 @@ std::size_t RecordArena::chunks() const {
   return chunk_count_;
 }
 
+std::size_t RecordArena::live_bytes() const {
+  std::lock_guard lock(mutex_);
+  return live_units_ * kUnitBytes;
+}
+
 RecordArena& record_arena() {
   // Never destroyed: records may be released after static destructors run.
   static auto* arena = new RecordArena(record_chunks, kMaxRecordChunks);
@@ -100,3 +107,12 @@ RecordArena& record_arena() {
 }
 
 }  // namespace rollcall::index::detail
+
+namespace rollcall::index {
+
+RecordMemory record_memory() {
+  const detail::RecordArena& arena = detail::record_arena();
+  return {arena.chunks() * detail::RecordArena::kChunkBytes, arena.live_bytes()};
+}
+
+}  // namespace rollcall::index

@@ -39,6 +39,8 @@ class RecordArena {
 
   std::size_t live_blocks() const;
   std::size_t chunks() const;
+  // In live blocks, with the rounding to units.
+  std::size_t live_bytes() const;
 
  private:
   static std::size_t units(std::size_t bytes) { return (bytes + kUnitBytes - 1) / kUnitBytes; }
@@ -50,6 +52,7 @@ class RecordArena {
   std::size_t next_unit_ = 0;  // the first free unit of the last chunk
   std::array<std::uint32_t, kMaxBlockBytes / kUnitBytes + 1> free_lists_{};  // by units; 0: none
   std::size_t live_blocks_ = 0;
+  std::size_t live_units_ = 0;
 };
 
 // The process's arena, over record_chunks; it lives as long as the process,

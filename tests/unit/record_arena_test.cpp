@@ -63,6 +63,25 @@ TEST(RecordArena, RefusesPastItsChunks) {
   EXPECT_EQ(small.arena.allocate(kLargest).handle, blocks.back().handle);
 }
 
+TEST(RecordArena, ReportsLiveAndChunkBytes) {
+  const index::RecordMemory before = index::record_memory();
+  OrganizationMember member = make_member(org_id(1), 1);
+  member.display_name = std::string(100, 'd');
+  MemberPtr record = index::make_member(member);
+  const index::RecordMemory held = index::record_memory();
+  std::size_t block = sizeof(OrganizationMember) + 8;  // the count and the handle
+  for (const index::Text* text :
+       {&member.username, &member.email, &member.display_name, &member.slug, &member.external_id,
+        &member.external_organization_id, &member.profile_picture_url}) {
+    block += text->size();
+  }
+  EXPECT_EQ(held.live_bytes - before.live_bytes, (block + 7) / 8 * 8);
+  EXPECT_GE(held.chunk_bytes, held.live_bytes);
+  EXPECT_EQ(held.chunk_bytes % RecordArena::kChunkBytes, 0U);
+  record = nullptr;
+  EXPECT_EQ(index::record_memory().live_bytes, before.live_bytes);
+}
+
 // The store gives back every record it held when it goes.
 TEST(RecordArena, AStoreFreesItsRecords) {
   const std::size_t before = index::detail::record_arena().live_blocks();

@@ -96,6 +96,14 @@ class MemberPtr {
 // The record in a block of its own with its texts, counted once.
 MemberPtr make_member(OrganizationMember value);
 
+// The record arena's memory: the chunks it took from the heap, and how much of
+// them live records hold (the rest waits for records to come).
+struct RecordMemory {
+  std::size_t chunk_bytes = 0;
+  std::size_t live_bytes = 0;
+};
+RecordMemory record_memory();
+
 // A record's handle, valid while the store (or a MemberPtr) holds it.
 class MemberRef {
  public:

@@ -228,9 +228,13 @@ void bench_directory_open(const std::string& dir) {
 // holding scattered blocks, which the Directory's records would then take.
 void directory_open_in_new_process(const char* self, const std::string& dir) {
   std::fflush(stdout);
+  std::string flag = "--open-snapshot";
+  std::string directory = dir;
+  std::string name = self;
+  char* const argv[] = {name.data(), flag.data(), directory.data(), nullptr};
   const pid_t child = ::fork();
-  if (child == 0) {
-    ::execl("/proc/self/exe", self, "--open-snapshot", dir.c_str(), nullptr);
+  if (child == 0) {  // only async-signal-safe calls until exec
+    ::execv("/proc/self/exe", argv);
     ::_exit(127);
   }
   int status = 0;

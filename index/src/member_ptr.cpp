@@ -29,6 +29,7 @@ MemberPtr make_member(OrganizationMember value) {
   static_assert(sizeof(OrganizationMember) == 200,
                 "a field was added or changed: pack any new Text in for_each_text");
   static_assert(sizeof(MemberPtr::Block) <= Arena::kMaxBlockBytes);
+  static_assert(alignof(MemberPtr::Block) <= Arena::kUnitBytes, "blocks start at a unit");
   // A text that would take the block past the arena's largest keeps a block
   // of its own. The rule is the same in both passes.
   const auto packs = [](std::size_t block_bytes, const Text& text) {

@@ -91,29 +91,38 @@ bool packed_behind(const MemberPtr& member, const Text& text) {
 }
 
 // Texts pack while the block stays within the arena's largest; one that would
-// take it past keeps its own block, and the texts after it still pack.
+// take it past keeps its own block, and the texts after it still pack. Each
+// block is given back at the size it was taken (the texts with blocks of
+// their own count for none of it): the arena's live bytes return to where
+// they were.
 TEST(MemberPtr, ATextPastTheLargestBlockKeepsItsOwn) {
-  OrganizationMember fits = sample();
-  fits.profile_picture_url = {};
-  const std::size_t before_last =
-      kHead + fits.username.size() + fits.email.size() + fits.display_name.size();
-  fits.profile_picture_url = std::string(kMaxBlock - before_last, 'p');
-  const MemberPtr at_edge = make_member(fits);
-  EXPECT_TRUE(packed_behind(at_edge, at_edge->profile_picture_url)) << "exactly the largest block";
+  const std::size_t live_before = record_memory().live_bytes;
+  {
+    OrganizationMember fits = sample();
+    fits.profile_picture_url = {};
+    const std::size_t before_last =
+        kHead + fits.username.size() + fits.email.size() + fits.display_name.size();
+    fits.profile_picture_url = std::string(kMaxBlock - before_last, 'p');
+    const MemberPtr at_edge = make_member(fits);
+    EXPECT_TRUE(packed_behind(at_edge, at_edge->profile_picture_url))
+        << "exactly the largest block";
+    EXPECT_EQ(record_memory().live_bytes - live_before, kMaxBlock);
 
-  OrganizationMember over = fits;
-  over.profile_picture_url = std::string(kMaxBlock - before_last + 1, 'p');
-  const MemberPtr past_edge = make_member(over);
-  EXPECT_FALSE(packed_behind(past_edge, past_edge->profile_picture_url)) << "one byte more";
-  EXPECT_EQ(past_edge->profile_picture_url, over.profile_picture_url);
+    OrganizationMember over = fits;
+    over.profile_picture_url = std::string(kMaxBlock - before_last + 1, 'p');
+    const MemberPtr past_edge = make_member(over);
+    EXPECT_FALSE(packed_behind(past_edge, past_edge->profile_picture_url)) << "one byte more";
+    EXPECT_EQ(past_edge->profile_picture_url, over.profile_picture_url);
 
-  OrganizationMember long_first = sample();
-  long_first.username = std::string(5000, 'u');
-  const MemberPtr member = make_member(long_first);
-  EXPECT_FALSE(packed_behind(member, member->username));
-  EXPECT_TRUE(packed_behind(member, member->email));
-  EXPECT_EQ(member->username, long_first.username);
-  EXPECT_EQ(member->email, "ada.lovelace@example.com");
+    OrganizationMember long_first = sample();
+    long_first.username = std::string(5000, 'u');
+    const MemberPtr member = make_member(long_first);
+    EXPECT_FALSE(packed_behind(member, member->username));
+    EXPECT_TRUE(packed_behind(member, member->email));
+    EXPECT_EQ(member->username, long_first.username);
+    EXPECT_EQ(member->email, "ada.lovelace@example.com");
+  }
+  EXPECT_EQ(record_memory().live_bytes, live_before);
 }
 
 }  // namespace

@@ -36,6 +36,20 @@ TEST(RecordArena, HandlesAreDistinctAndFindTheirBlocks) {
   EXPECT_EQ(small.arena.live_blocks(), handles.size());
 }
 
+// Past the first chunk, handles name the chunk: each still finds its block.
+TEST(RecordArena, HandlesFindTheirBlocksInEveryChunk) {
+  SmallArena small(3);
+  std::vector<RecordArena::Block> blocks;
+  while (small.arena.chunks() < 3) {
+    blocks.push_back(small.arena.allocate(1000));
+    std::memset(blocks.back().address, static_cast<int>(blocks.size() % 251), 1000);
+  }
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    ASSERT_EQ(small.arena.address(blocks[i].handle), blocks[i].address);
+    EXPECT_EQ(*static_cast<unsigned char*>(blocks[i].address), (i + 1) % 251) << "block " << i;
+  }
+}
+
 TEST(RecordArena, AFreedBlockIsReusedBySameSizeOnly) {
   SmallArena small(1);
   const RecordArena::Block first = small.arena.allocate(200);

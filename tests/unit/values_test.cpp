@@ -1,6 +1,7 @@
 #include "rollcall/filter/values.hpp"
 
 #include <array>
+#include <compare>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -108,13 +109,13 @@ TEST(UuidTest, OrdersLikeMemcmp) {
       y.bytes[at] = static_cast<std::uint8_t>(b);
       if (at < 15) y.bytes[15] = 0x00;  // a later byte that would order them the other way
       const int want = std::memcmp(x.bytes.data(), y.bytes.data(), 16);
-      EXPECT_EQ((x <=> y) < 0, want < 0) << "byte " << at;
-      EXPECT_EQ((y <=> x) > 0, want < 0) << "byte " << at;
+      EXPECT_EQ(std::is_lt(x <=> y), want < 0) << "byte " << at;
+      EXPECT_EQ(std::is_gt(y <=> x), want < 0) << "byte " << at;
     }
   }
   Uuid same;
   same.bytes.fill(0x33);
-  EXPECT_TRUE((same <=> same) == 0);
+  EXPECT_TRUE(std::is_eq(same <=> same));
 }
 
 TEST(TimestampTest, DateOnlyIsMidnightUtc) {

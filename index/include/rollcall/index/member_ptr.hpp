@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -125,6 +126,7 @@ class MemberRef {
  private:
   friend class MemberPtr;
   MemberPtr::Block* block() const noexcept {
+    assert(handle_ != 0 && "a null MemberRef has no record");
     return static_cast<MemberPtr::Block*>(detail::record_address(handle_));
   }
   std::uint32_t handle_ = 0;

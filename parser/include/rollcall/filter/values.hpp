@@ -4,6 +4,7 @@
 #include <array>
 #include <bit>
 #include <compare>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -34,9 +35,9 @@ struct Uuid {
 
  private:
   // Bytes 8 * i to 8 * i + 7 as a big-endian number.
-  std::uint64_t half(int i) const noexcept {
+  std::uint64_t half(std::size_t i) const noexcept {
     std::uint64_t word = 0;
-    std::memcpy(&word, bytes.data() + 8 * i, sizeof(word));
+    std::memcpy(&word, bytes.data() + sizeof(word) * i, sizeof(word));
     if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
     return word;
   }

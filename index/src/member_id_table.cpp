@@ -32,12 +32,9 @@ std::size_t slots_for(std::size_t records) {
 }  // namespace
 
 MemberIdTable::MemberIdTable(MemberIdTable&& other) noexcept
-    : slots_(std::move(other.slots_)),
-      tags_(std::move(other.tags_)),
-      size_(std::exchange(other.size_, 0)) {
-  other.slots_.clear();
-  other.tags_.clear();
-}
+    : slots_(std::exchange(other.slots_, {})),
+      tags_(std::exchange(other.tags_, {})),
+      size_(std::exchange(other.size_, 0)) {}
 
 MemberIdTable& MemberIdTable::operator=(MemberIdTable&& other) noexcept {
   if (this != &other) {

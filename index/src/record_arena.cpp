@@ -42,8 +42,7 @@ RecordArena::~RecordArena() {
 }
 
 void* RecordArena::address(std::uint32_t handle) const noexcept {
-  return chunks_[handle >> kRecordChunkUnitBits] +
-         (std::size_t{handle & (kUnitsPerChunk - 1)} << kRecordUnitBits);
+  return chunk_address(chunks_, handle);
 }
 
 RecordArena::Block RecordArena::allocate(std::size_t bytes) {

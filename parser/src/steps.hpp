@@ -174,8 +174,20 @@ class CaseInsensitive {
     if (needs_non_ascii_ && is_ascii(text)) return false;
     return match(Lowered(text).view());
   }
+  // Whether `lowered` (the lowercased literal) occurs in the lowercase of
+  // `text`; with an ASCII-folding literal, without lowering the text.
+  bool contains(std::string_view text, std::string_view lowered) const {
+    return ascii_fold_ ? contains_ascii_folded(text, lowered) : contains_lowered(text, lowered);
+  }
 
  private:
+  // Kept out of line: scans call contains() for every value.
+  [[gnu::noinline]] bool contains_lowered(std::string_view text, std::string_view lowered) const {
+    return apply(text, [&](std::string_view lowered_text) {
+      return lowered_text.find(lowered) != std::string_view::npos;
+    });
+  }
+
   bool ascii_fold_;
   bool needs_non_ascii_;
 };
@@ -192,16 +204,15 @@ class LikeStep final : public EvalNode {
         pattern_(std::move(pattern)),
         negated_(negated),
         case_insensitive_(case_insensitive),
-        fold_(pattern_.literal(), literal_shape(pattern_)),
-        ascii_infix_(case_insensitive && pattern_.shape() == LikePattern::Shape::Infix &&
-                     folds_as_ascii(pattern_.literal())) {}
+        fold_(pattern_.literal(), literal_shape(pattern_)) {}
   Truth eval(RecordRef record) const override {
     const auto value = left_.read(record);
     if (!value) return Truth::kUnknown;
     if (!case_insensitive_) return truth(pattern_.matches(*value) != negated_);
-    if (ascii_infix_) return truth(contains_ascii_folded(*value, pattern_.literal()) != negated_);
     const bool found =
-        fold_.apply(*value, [&](std::string_view text) { return pattern_.matches(text); });
+        pattern_.shape() == LikePattern::Shape::Infix
+            ? fold_.contains(*value, pattern_.literal())
+            : fold_.apply(*value, [&](std::string_view text) { return pattern_.matches(text); });
     return truth(found != negated_);
   }
 
@@ -211,7 +222,6 @@ class LikeStep final : public EvalNode {
   bool negated_;
   bool case_insensitive_;
   CaseInsensitive fold_;
-  bool ascii_infix_;  // ILIKE '%text%': found without lowering the value
 };
 
 template <class Left>
@@ -307,15 +317,9 @@ class ContainsStep final : public EvalNode {
   Truth eval(RecordRef record) const override;
 
  private:
-  bool found_in(std::string_view text) const {
-    if (ascii_needle_) return contains_ascii_folded(text, needle_);
-    return fold_.apply(text, [&](std::string_view lowered) {
-      return lowered.find(needle_) != std::string_view::npos;
-    });
-  }
+  bool found_in(std::string_view text) const { return fold_.contains(text, needle_); }
 
-  std::string needle_;                           // lowercased
-  bool ascii_needle_ = folds_as_ascii(needle_);  // found without lowering the text
+  std::string needle_;  // lowercased
   std::vector<StringGetter> strings_;
   std::vector<MapVisit> maps_;
   CaseInsensitive fold_;

@@ -25,9 +25,13 @@ inline constexpr std::size_t kMaxRecordChunks = std::size_t{1} << (32 - kRecordC
 // Where each chunk starts.
 // NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): read by every MemberRef
 extern char* record_chunks[kMaxRecordChunks];
-inline void* record_address(std::uint32_t handle) noexcept {
+// The address a handle names in a table of chunks.
+inline void* chunk_address(char* const* chunks, std::uint32_t handle) noexcept {
   const std::size_t unit = handle & ((std::uint32_t{1} << kRecordChunkUnitBits) - 1);
-  return record_chunks[handle >> kRecordChunkUnitBits] + (unit << kRecordUnitBits);
+  return chunks[handle >> kRecordChunkUnitBits] + (unit << kRecordUnitBits);
+}
+inline void* record_address(std::uint32_t handle) noexcept {
+  return chunk_address(record_chunks, handle);
 }
 }  // namespace detail
 

@@ -425,6 +425,9 @@ TEST_F(HttpServerTest, ExceptionIs500WithoutInternals) {
 TEST_F(HttpServerTest, LogsOneJsonLinePerRequest) {
   start();
   ASSERT_TRUE(client().Get("/echo/abc?x=1", {{"X-Request-Id", "req-1"}}));
+  // Each line is written after its response, so wait for the first before
+  // sending the second: otherwise they may be logged in either order.
+  ASSERT_EQ(log_lines(1).size(), 1U);
   ASSERT_TRUE(client().Get("/nope"));
   const auto lines = log_lines(2);
   ASSERT_EQ(lines.size(), 2U);

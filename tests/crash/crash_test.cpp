@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -255,7 +256,12 @@ std::vector<std::string> unfinished_snapshots(const std::string& dir) {
 TEST(Crash, AcknowledgedWritesSurviveSigkill) {
   test::TempDir root;
   const std::string dir = root.file("data");
-  std::mt19937 random(std::random_device{}());
+  // Kill times are random; the seed is printed so that a failure can be rerun.
+  const char* chosen = std::getenv("ROLLCALL_CRASH_SEED");
+  const unsigned seed = chosen != nullptr ? static_cast<unsigned>(std::strtoul(chosen, nullptr, 10))
+                                          : std::random_device{}();
+  std::printf("seed %u (rerun with ROLLCALL_CRASH_SEED=%u)\n", seed, seed);
+  std::mt19937 random(seed);
   std::uniform_int_distribution<int> life_ms(30, 1500);
   Acks acks;
   std::map<ThreadKey, std::size_t> settled;

@@ -57,10 +57,11 @@ class PageWalkUnderWritesTest(ServerTestCase):
         """Runs walk() while WRITERS threads insert, update (stable and volatile
         members: Role and Labels) and delete volatile members."""
         stop = threading.Event()
-        stats = Counter()
+        per_writer = [Counter() for _ in range(WRITERS)]  # += is not atomic across threads
         failures = []
 
         def writer(i):
+            stats = per_writer[i]
             mine_stable = self.stable[i::WRITERS]
             mine_volatile = [m for m in self.volatile[i::WRITERS]
                              if m["OrganizationMemberID"] not in self.deleted]
@@ -99,6 +100,7 @@ class PageWalkUnderWritesTest(ServerTestCase):
             for t in threads:
                 t.join(60)
         self.assertEqual(failures, [])
+        stats = sum(per_writer, Counter())
         self.assertGreater(stats["update"], 8, "writers hardly ran: %r" % stats)
         return result
 

@@ -383,15 +383,20 @@ TEST_F(DirectoryPersistenceTest, WritesCompleteWhileABackgroundSnapshotIsWritten
     return std::any_of(snapshots.begin(), snapshots.end(),
                        [](const std::string& name) { return name.ends_with(".tmp"); });
   };
-  ASSERT_TRUE(directory_->snapshot_in_background());
+  // On a loaded machine one write can outlast a whole snapshot: try up to five.
   int during = 0;
   int n = 0;
-  do {
-    ASSERT_TRUE(invite(++n));
-    if (being_written()) ++during;
-  } while (!directory_->last_snapshot());
+  for (int attempt = 0; attempt < 5 && during < 2; ++attempt) {
+    const std::uint64_t before = sequence_of(directory_->last_snapshot());
+    ASSERT_TRUE(directory_->snapshot_in_background());
+    during = 0;
+    do {
+      ASSERT_TRUE(invite(++n));
+      if (being_written()) ++during;
+    } while (sequence_of(directory_->last_snapshot()) == before);
+    ASSERT_TRUE(directory_->wait_for_snapshot());
+  }
   EXPECT_GE(during, 2);
-  ASSERT_TRUE(directory_->wait_for_snapshot());
   const std::uint64_t snapshot_sequence = directory_->last_snapshot()->sequence;
   const std::uint64_t logged = directory_->wal_last_sequence();
   const std::size_t members = directory_->members().size();

@@ -117,15 +117,12 @@ TEST_P(PagingConcurrencyTest, WalkSeesEveryStableRecordExactlyOnce) {
   std::vector<std::vector<Uuid>> erased(kWriters);
   Walk walk;
   std::size_t writes_during_walk = 0;
-  std::chrono::steady_clock::duration elapsed{};
   run_together(kWriters + 1, [&](std::size_t i) {
     if (i < kWriters) {
       erased[i] = write(i);
       return;
     }
-    const auto started = std::chrono::steady_clock::now();
     walk = slow_walk(store_, request_for(org_, "", order, kLimit));
-    elapsed = std::chrono::steady_clock::now() - started;
     writes_during_walk = writes_.load();
     stop_.store(true);
   });
@@ -148,8 +145,6 @@ TEST_P(PagingConcurrencyTest, WalkSeesEveryStableRecordExactlyOnce) {
     if (!gone.contains(member_id(n)) && !seen.contains(member_id(n))) ++missing;
   }
   EXPECT_EQ(missing, 0u) << "of " << kInitial - gone.size() << " records present all along";
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
-  EXPECT_LT(ms, 5000) << walk.pages << " pages, " << writes_during_walk << " writes";
   EXPECT_LE(walk.pages, (kInitial + writes_during_walk) / kLimit + 2);
 }
 

@@ -3,10 +3,15 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <variant>
+#include <vector>
 
 namespace rollcall::index {
 namespace {
@@ -276,36 +281,45 @@ class Decoder {
   const Field<R>& field_;
 };
 
-// JSON text straight into the caller's string. Strings are escaped as
-// RFC 8259 requires (quote, backslash, control characters); UTF-8 passes
-// through, as every stored string was valid UTF-8 when it came in.
-void append_escape(std::string& out, unsigned char c) {
+// JSON text straight into the caller's string. A record's text is written
+// through a pointer into room made for it once, from an upper bound of its
+// length: no capacity check per byte. Strings are escaped as RFC 8259 requires
+// (quote, backslash, control characters); UTF-8 passes through, as every
+// stored string was valid UTF-8 when it came in.
+constexpr std::size_t kMaxEscapeBytes = 6;  // \u00XX
+constexpr std::size_t kUuidBytes = 38;      // quoted
+constexpr std::size_t kMaxInt64Bytes = 20;
+// Fixed-size copies may write this far past the text they copy (later text
+// overwrites it; the string is cut to its end).
+constexpr std::size_t kWriteSlack = 32;
+
+std::size_t max_string_bytes(std::string_view text) { return kMaxEscapeBytes * text.size() + 2; }
+
+char* write_literal(char* at, std::string_view text) {
+  std::memcpy(at, text.data(), text.size());
+  return at + text.size();
+}
+
+char* write_escape(char* at, unsigned char c) {
   static constexpr char kHex[] = "0123456789ABCDEF";  // as RapidJSON wrote them
   switch (c) {
     case '"':
-      out.append("\\\"");
-      return;
+      return write_literal(at, "\\\"");
     case '\\':
-      out.append("\\\\");
-      return;
+      return write_literal(at, "\\\\");
     case '\b':
-      out.append("\\b");
-      return;
+      return write_literal(at, "\\b");
     case '\f':
-      out.append("\\f");
-      return;
+      return write_literal(at, "\\f");
     case '\n':
-      out.append("\\n");
-      return;
+      return write_literal(at, "\\n");
     case '\r':
-      out.append("\\r");
-      return;
+      return write_literal(at, "\\r");
     case '\t':
-      out.append("\\t");
-      return;
+      return write_literal(at, "\\t");
     default: {
       const char text[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-      out.append(text, sizeof text);
+      return write_literal(at, {text, sizeof text});
     }
   }
 }
@@ -313,47 +327,58 @@ void append_escape(std::string& out, unsigned char c) {
 // Whether any of 8 bytes is a control character, a quote or a backslash
 // (SWAR: a byte's high bit marks it): the common text, none of them, is then
 // copied 8 bytes at a time rather than tested byte by byte.
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
 bool needs_escape(std::uint64_t bytes) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   constexpr std::uint64_t kHigh = kOnes * 0x80;
   const auto zero_in = [&](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
   const std::uint64_t control = (bytes - kOnes * 0x20) & ~bytes & kHigh;  // below 0x20
   return (control | zero_in(bytes ^ (kOnes * '"')) | zero_in(bytes ^ (kOnes * '\\'))) != 0;
 }
 
-void write_string(std::string& out, std::string_view text) {
-  out.push_back('"');
-  std::size_t clean = 0;  // text[0, clean) needs no escape
-  for (std::uint64_t bytes = 0; clean + 8 <= text.size(); clean += 8) {
-    std::memcpy(&bytes, text.data() + clean, 8);
+// Writes up to 7 bytes past its text (kWriteSlack).
+char* write_string(char* at, std::string_view text) {
+  *at++ = '"';
+  std::size_t i = 0;
+  for (std::uint64_t bytes = 0; i < text.size(); i += 8, at += 8) {
+    const std::size_t n = std::min<std::size_t>(8, text.size() - i);
+    bytes = kOnes * 'a';  // a tail shorter than 8 is padded with bytes needing no escape
+    std::memcpy(&bytes, text.data() + i, n);
     if (needs_escape(bytes)) break;
+    std::memcpy(at, &bytes, 8);
+    if (n < 8) {
+      *(at + n) = '"';
+      return at + n + 1;
+    }
   }
-  out.append(text.data(), clean);
-  text.remove_prefix(clean);
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  for (; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(text.data() + start, i - start);
-    append_escape(out, c);
-    start = i + 1;
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      *at++ = static_cast<char>(c);
+    } else {
+      at = write_escape(at, c);
+    }
   }
-  out.append(text.data() + start, text.size() - start);
-  out.push_back('"');
+  *at++ = '"';
+  return at;
 }
 
-void write_uuid(std::string& out, const Uuid& uuid) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  char text[38];
-  std::size_t at = 0;
-  text[at++] = '"';
+// Each byte's two lowercase hex digits.
+constexpr auto kHexPairs = [] {
+  constexpr std::string_view kHex = "0123456789abcdef";
+  std::array<std::array<char, 2>, 256> pairs{};
+  for (std::size_t i = 0; i < pairs.size(); ++i) pairs[i] = {kHex[i >> 4], kHex[i & 0xF]};
+  return pairs;
+}();
+
+char* write_uuid(char* at, const Uuid& uuid) {
+  *at++ = '"';
   for (std::size_t i = 0; i < uuid.bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) text[at++] = '-';
-    text[at++] = kHex[uuid.bytes[i] >> 4];
-    text[at++] = kHex[uuid.bytes[i] & 0xF];
+    if (i == 4 || i == 6 || i == 8 || i == 10) *at++ = '-';
+    std::memcpy(at, kHexPairs[uuid.bytes[i]].data(), 2);
+    at += 2;
   }
-  text[at++] = '"';
-  out.append(text, at);
+  *at++ = '"';
+  return at;
 }
 
 template <class T>
@@ -361,46 +386,70 @@ constexpr bool kInterned = false;
 template <class T>
 constexpr bool kInterned<Interned<T>> = true;
 
+// The most bytes write_value(at, value) writes.
 template <class T>
-void write_value(std::string& out, const T& value) {
+std::size_t max_bytes(const T& value) {
   if constexpr (kInterned<T>) {
-    write_value(out, value.value());
+    return max_bytes(value.value());
   } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Text>) {
-    write_string(out, value);
-  } else if constexpr (std::is_same_v<T, Uuid>) {
-    write_uuid(out, value);
+    return max_string_bytes(value);
+  } else if constexpr (std::is_same_v<T, Uuid> || std::is_same_v<T, std::optional<Uuid>>) {
+    return kUuidBytes;
   } else if constexpr (std::is_same_v<T, Timestamp>) {
-    out.push_back('"');
-    value.append_to(out);
-    out.push_back('"');
-  } else if constexpr (std::is_same_v<T, std::optional<Uuid>>) {
-    if (value) {
-      write_uuid(out, *value);
-    } else {
-      out.append("null");
-    }
+    return Timestamp::kMaxTextBytes + 2;
   } else if constexpr (std::is_same_v<T, bool>) {
-    out.append(value ? "true" : "false");
+    return 5;
   } else if constexpr (std::is_same_v<T, std::int64_t>) {
-    out.append(std::to_string(value));
+    return kMaxInt64Bytes;
   } else if constexpr (std::is_same_v<T, std::vector<Uuid>>) {
-    out.push_back('[');
-    for (std::size_t i = 0; i < value.size(); ++i) {
-      if (i != 0) out.push_back(',');
-      write_uuid(out, value[i]);
-    }
-    out.push_back(']');
+    return 2 + value.size() * (kUuidBytes + 1);
   } else {
-    out.push_back('{');
+    std::size_t bytes = 2;
+    for (const auto& [key, text] : value)
+      bytes += max_string_bytes(key) + max_string_bytes(text) + 2;
+    return bytes;
+  }
+}
+
+template <class T>
+char* write_value(char* at, const T& value) {
+  if constexpr (kInterned<T>) {
+    return write_value(at, value.value());
+  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Text>) {
+    return write_string(at, value);
+  } else if constexpr (std::is_same_v<T, Uuid>) {
+    return write_uuid(at, value);
+  } else if constexpr (std::is_same_v<T, Timestamp>) {
+    *at++ = '"';
+    at = value.write_to(at);
+    *at++ = '"';
+    return at;
+  } else if constexpr (std::is_same_v<T, std::optional<Uuid>>) {
+    return value ? write_uuid(at, *value) : write_literal(at, "null");
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return write_literal(at, value ? "true" : "false");
+  } else if constexpr (std::is_same_v<T, std::int64_t>) {
+    return std::to_chars(at, at + kMaxInt64Bytes, value).ptr;
+  } else if constexpr (std::is_same_v<T, std::vector<Uuid>>) {
+    *at++ = '[';
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (i != 0) *at++ = ',';
+      at = write_uuid(at, value[i]);
+    }
+    *at++ = ']';
+    return at;
+  } else {
+    *at++ = '{';
     bool first = true;
     for (const auto& [key, text] : value) {
-      if (!first) out.push_back(',');
+      if (!first) *at++ = ',';
       first = false;
-      write_string(out, key);
-      out.push_back(':');
-      write_string(out, text);
+      at = write_string(at, key);
+      *at++ = ':';
+      at = write_string(at, text);
     }
-    out.push_back('}');
+    *at++ = '}';
+    return at;
   }
 }
 
@@ -433,21 +482,56 @@ std::string decode(std::string_view json, R& out, std::span<const Field<R>> fiel
   return {};
 }
 
+// `"Name":`, padded to be copied in one fixed-size move.
+struct NamePrefix {
+  std::array<char, kWriteSlack> text{};
+  std::size_t size = 0;
+};
+
+// The name prefixes of `fields`, made on first use: each record type has one field table.
+template <class R>
+std::span<const NamePrefix> name_prefixes(std::span<const Field<R>> fields) {
+  static const std::vector<NamePrefix> prefixes = [&] {
+    std::vector<NamePrefix> made(fields.size());
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      const std::string text = "\"" + std::string(fields[i].name) + "\":";
+      if (text.size() > made[i].text.size()) throw std::logic_error("field name too long");
+      std::memcpy(made[i].text.data(), text.data(), text.size());
+      made[i].size = text.size();
+    }
+    return made;
+  }();
+  return prefixes;
+}
+
 template <class R>
 void encode(const R& record, std::span<const Field<R>> fields, std::string& out,
             FieldMask mask = kAllFields) {
-  out.push_back('{');
+  const auto selected = [&](std::size_t i) { return (mask & (FieldMask{1} << i)) != 0; };
+  const std::span<const NamePrefix> names = name_prefixes(fields);
+  std::size_t bound = 2 + kWriteSlack;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (!selected(i)) continue;
+    bound += fields[i].name.size() + 4;  // ,"name":
+    std::visit([&](auto member) { bound += max_bytes(record.*member); }, fields[i].member);
+  }
+  const std::size_t start = out.size();
+  out.resize(start + bound);
+  char* at = out.data() + start;
+  *at++ = '{';
   bool first = true;
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    if ((mask & (FieldMask{1} << i)) == 0) continue;
-    const Field<R>& field = fields[i];
-    if (!first) out.push_back(',');
+    if (!selected(i)) continue;
+    if (!first) *at++ = ',';
     first = false;
-    out.push_back('"');
-    out.append(field.name).append("\":");  // names are identifiers: nothing to escape
-    std::visit([&](auto member) { write_value(out, record.*member); }, field.member);
+    std::memcpy(at, names[i].text.data(), kWriteSlack);
+    at += names[i].size;
+    std::visit([&](auto member) { at = write_value(at, record.*member); }, fields[i].member);
   }
-  out.push_back('}');
+  *at++ = '}';
+  const auto written = static_cast<std::size_t>(at - out.data());
+  if (written > start + bound - kWriteSlack) std::abort();  // a bound is wrong: memory is not safe
+  out.resize(written);
 }
 
 template <class R>

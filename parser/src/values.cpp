@@ -1,9 +1,11 @@
 #include "rollcall/filter/values.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace rollcall::filter {
 namespace {
@@ -155,19 +157,45 @@ std::optional<std::int64_t> ParseOffset(std::string_view zone) {
   return zone[0] == '-' ? -offset : offset;
 }
 
-void AppendPadded(std::string& out, std::int64_t value, int width) {
-  char buffer[24];
-  const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  for (auto length = ptr - buffer; length < width; ++length) out.push_back('0');
-  out.append(buffer, ptr);
+// "00" to "99", so that two digits are written in one move.
+constexpr auto kDigitPairs = [] {
+  std::array<std::array<char, 2>, 100> pairs{};
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    pairs[i] = {static_cast<char>('0' + i / 10), static_cast<char>('0' + i % 10)};
+  }
+  return pairs;
+}();
+
+char* Write2(char* at, std::uint32_t value) {  // value < 100
+  std::memcpy(at, kDigitPairs[value].data(), 2);
+  return at + 2;
+}
+
+// `value` in `width` digits (value < 10^width).
+char* WriteDigits(char* at, std::uint32_t value, int width) {
+  if (width % 2 != 0) {
+    std::uint32_t scale = 1;
+    for (int i = 1; i < width; ++i) scale *= 10;
+    *at++ = static_cast<char>('0' + value / scale);
+    value %= scale;
+    --width;
+  }
+  for (int shift = width - 2; shift >= 0; shift -= 2) {
+    std::uint32_t scale = 1;
+    for (int i = 0; i < shift; ++i) scale *= 10;
+    at = Write2(at, value / scale % 100);
+  }
+  return at;
 }
 
 // Years outside 0000..9999 only arise from instants parse() never produces; they are
 // written with a sign, as ISO 8601's expanded representation does.
-void AppendYear(std::string& out, std::int64_t year) {
-  if (year < 0) out.push_back('-');
-  if (year > 9999) out.push_back('+');
-  AppendPadded(out, year < 0 ? -year : year, 4);
+char* WriteYear(char* at, std::int64_t year) {
+  if (year >= 0 && year <= 9999) return WriteDigits(at, static_cast<std::uint32_t>(year), 4);
+  *at++ = year < 0 ? '-' : '+';
+  const std::int64_t magnitude = year < 0 ? -year : year;
+  if (magnitude <= 9999) return WriteDigits(at, static_cast<std::uint32_t>(magnitude), 4);
+  return std::to_chars(at, at + 20, magnitude).ptr;
 }
 
 std::string_view StripBraces(std::string_view text) {
@@ -233,6 +261,11 @@ std::string Timestamp::to_string() const {
 }
 
 void Timestamp::append_to(std::string& out) const {
+  std::array<char, kMaxTextBytes> text{};
+  out.append(text.data(), write_to(text.data()));
+}
+
+char* Timestamp::write_to(char* out) const {
   std::int64_t days = micros / kMicrosPerDay;
   std::int64_t time = micros % kMicrosPerDay;
   if (time < 0) {
@@ -240,24 +273,27 @@ void Timestamp::append_to(std::string& out) const {
     time += kMicrosPerDay;
   }
   const CivilDate date = CivilFromDays(days);
-  AppendYear(out, date.year);
-  out.push_back('-');
-  AppendPadded(out, date.month, 2);
-  out.push_back('-');
-  AppendPadded(out, date.day, 2);
-  out.push_back('T');
-  AppendPadded(out, time / kMicrosPerHour, 2);
-  out.push_back(':');
-  AppendPadded(out, time / kMicrosPerMinute % 60, 2);
-  out.push_back(':');
-  AppendPadded(out, time / kMicrosPerSecond % 60, 2);
-  const std::int64_t fraction = time % kMicrosPerSecond;
+  out = WriteYear(out, date.year);
+  *out++ = '-';
+  out = Write2(out, static_cast<std::uint32_t>(date.month));
+  *out++ = '-';
+  out = Write2(out, static_cast<std::uint32_t>(date.day));
+  *out++ = 'T';
+  // Unsigned 32-bit from here: time is in [0, kMicrosPerDay).
+  const auto seconds = static_cast<std::uint32_t>(time / kMicrosPerSecond);
+  out = Write2(out, seconds / 3600);
+  *out++ = ':';
+  out = Write2(out, seconds / 60 % 60);
+  *out++ = ':';
+  out = Write2(out, seconds % 60);
+  const auto fraction = static_cast<std::uint32_t>(time % kMicrosPerSecond);
   if (fraction != 0) {
-    out.push_back('.');
+    *out++ = '.';
     const bool millis = fraction % 1000 == 0;
-    AppendPadded(out, millis ? fraction / 1000 : fraction, millis ? 3 : 6);
+    out = WriteDigits(out, millis ? fraction / 1000 : fraction, millis ? 3 : 6);
   }
-  out.push_back('Z');
+  *out++ = 'Z';
+  return out;
 }
 
 }  // namespace rollcall::filter

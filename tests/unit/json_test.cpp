@@ -106,6 +106,46 @@ TEST(JsonTest, EscapesAtEveryPositionOfALongText) {
   EXPECT_TRUE(has_substr(encode(member), "\"DisplayName\":\"" + passed + passed + "\""));
 }
 
+// Short texts and the tail of longer ones are copied 8 bytes at a time too:
+// every length up to 24, clean and with an escape at each position.
+TEST(JsonTest, TextsOfEveryLength) {
+  OrganizationMember member = decoded(kMember);
+  for (std::size_t length = 0; length <= 24; ++length) {
+    std::string text(length, 'x');
+    for (std::size_t i = 0; i < length; ++i) text[i] = static_cast<char>('a' + i);
+    member.display_name = text;
+    EXPECT_TRUE(has_substr(encode(member), ",\"DisplayName\":\"" + text + "\",\"Email\""))
+        << length;
+    for (std::size_t at = 0; at < length; ++at) {
+      for (const char special : {'"', '\\', '\x01'}) {
+        std::string escaped = text;
+        escaped[at] = special;
+        member.display_name = escaped;
+        member.labels = {{escaped, text}, {text + "!", escaped}};
+        const std::string json = encode(member);
+        const OrganizationMember back = decoded(json);
+        EXPECT_EQ(back.display_name, escaped) << length << " " << at;
+        EXPECT_EQ(back.labels, member.labels) << length << " " << at;
+        EXPECT_EQ(json.back(), '}');
+      }
+    }
+  }
+}
+
+// Each record's room is reserved from a bound of its length: texts that are
+// all escapes take the most, six bytes each.
+TEST(JsonTest, TextsOfOnlyEscapes) {
+  OrganizationMember member = decoded(kMember);
+  member.display_name = std::string(1000, '\x01');
+  member.labels = {{std::string(300, '\x02'), std::string(300, '\x1f')}};
+  std::string out = "prefix";
+  encode_json(member, out);
+  EXPECT_TRUE(has_substr(out, "\"DisplayName\":\"\\u0001\\u0001"));
+  const OrganizationMember back = decoded(out.substr(6));
+  EXPECT_EQ(back.display_name, member.display_name);
+  EXPECT_EQ(back.labels, member.labels);
+}
+
 TEST(JsonTest, EncodeAppends) {
   std::string out = "x";
   encode_json(OrganizationMember{}, out);

@@ -4,6 +4,7 @@
 #include <compare>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <random>
 #include <string_view>
@@ -293,6 +294,14 @@ TEST(TimestampTest, ToStringFormats) {
   EXPECT_EQ(Timestamp{1772600767 * kSecond}.to_string(), "2026-03-04T05:06:07Z");
   EXPECT_EQ(Timestamp{-62135596800 * kSecond}.to_string(), "0001-01-01T00:00:00Z");
   EXPECT_EQ(Timestamp{253402300799999999}.to_string(), "9999-12-31T23:59:59.999999Z");
+  // Years parse() never makes, with the sign of ISO 8601's expanded years.
+  EXPECT_EQ(Timestamp{-62135596800000001}.to_string(), "0000-12-31T23:59:59.999999Z");
+  EXPECT_EQ(Timestamp{-124271193600000000}.to_string(), "-1968-01-02T00:00:00Z");
+  EXPECT_EQ(Timestamp{253402300800000000}.to_string(), "+10000-01-01T00:00:00Z");
+  EXPECT_EQ(Timestamp{std::numeric_limits<std::int64_t>::max()}.to_string(),
+            "+294247-01-10T04:00:54.775807Z");
+  EXPECT_EQ(Timestamp{std::numeric_limits<std::int64_t>::min()}.to_string(),
+            "-290308-12-21T19:59:05.224192Z");
   EXPECT_EQ(Timestamp::parse("2024-02-29T12:34:56.789+02:00")->to_string(),
             "2024-02-29T10:34:56.789Z");
 }

@@ -56,6 +56,9 @@ struct Timestamp {
   std::string to_string() const;
   // The same text appended to `out`, without a string of its own.
   void append_to(std::string& out) const;
+  // The same text written at `out`, which has room for kMaxTextBytes; returns its end.
+  static constexpr std::size_t kMaxTextBytes = 32;
+  char* write_to(char* out) const;
 
   // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
   friend auto operator<=>(const Timestamp&, const Timestamp&) = default;

@@ -94,7 +94,10 @@ void answer_list(Read read, ListParams params, Encode encode, Response& response
     return;
   }
   ListEnvelope envelope;
-  for (const auto& record : page->items) encode(*record, page->fields, envelope.next_item());
+  for (std::size_t i = 0; i < page->items.size(); ++i) {
+    encode(*page->items[i], page->fields, envelope.next_item());
+    if (i == 0) envelope.expect(page->items.size());
+  }
   response.body = std::move(envelope).finish(page->next_page_token, page->total);
 }
 

@@ -114,6 +114,10 @@ std::string& ListEnvelope::next_item() {
   return body_;
 }
 
+void ListEnvelope::expect(std::size_t items) {
+  body_.reserve(body_.size() * (items + items / 4 + 4));  // a margin for longer items
+}
+
 std::string ListEnvelope::finish(std::string_view next_page_token,
                                  std::optional<std::uint64_t> total) && {
   body_.push_back(']');

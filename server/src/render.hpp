@@ -43,6 +43,9 @@ class ListEnvelope {
   ListEnvelope() : body_("{\"Items\":[") {}
   // The body, to append the next item's JSON to.
   std::string& next_item();
+  // After the first item: makes room for `items` items about its size at once,
+  // rather than copying the body each time it outgrows its buffer.
+  void expect(std::size_t items);
   std::string finish(std::string_view next_page_token, std::optional<std::uint64_t> total) &&;
 
  private:

@@ -46,7 +46,7 @@ const Expr& Predicate::expression() const noexcept { return program_->expr; }
 
 const Schema& Predicate::schema() const noexcept { return program_->schema; }
 
-std::string Predicate::normalized() const { return program_->normalized(); }
+const std::string& Predicate::normalized() const { return program_->normalized(); }
 
 namespace {
 

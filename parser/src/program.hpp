@@ -2,6 +2,7 @@
 // evaluation step specialized at compile time for its operand kinds and types.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,8 +25,16 @@ struct Program {
     return Predicate(std::move(program));
   }
 
+  // Made on first use. Not std::call_once: glibc's pthread_once makes a futex
+  // syscall when it first runs, which is once per request that compiles a query.
   const std::string& normalized() const {
-    std::call_once(normalized_once_, [this] { normalized_ = to_string(expr, schema); });
+    if (!normalized_ready_.load(std::memory_order_acquire)) {
+      const std::lock_guard lock(normalized_mutex_);
+      if (!normalized_ready_.load(std::memory_order_relaxed)) {
+        normalized_ = to_string(expr, schema);
+        normalized_ready_.store(true, std::memory_order_release);
+      }
+    }
     return normalized_;
   }
 
@@ -34,7 +43,8 @@ struct Program {
   std::unique_ptr<EvalNode> root;
 
  private:
-  mutable std::once_flag normalized_once_;
+  mutable std::mutex normalized_mutex_;
+  mutable std::atomic<bool> normalized_ready_{false};
   mutable std::string normalized_;
 };
 

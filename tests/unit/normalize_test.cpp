@@ -1,7 +1,10 @@
 // Predicate::normalized(): canonical text that compiles back to itself and
 // selects the same records as the original.
+#include <atomic>
 #include <string>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -89,6 +92,26 @@ TEST(NormalizeTest, NormalizedTextSelectsTheSameRecords) {
   for (const char* where : kVaried) {
     const std::string once = compiled(where).normalized();
     EXPECT_EQ(matching(once, people), matching(where, people)) << "`" << where << "`";
+  }
+}
+
+// The text is made on first use; threads asking at once all get it whole.
+TEST(NormalizeTest, FirstUseFromManyThreadsAtOnce) {
+  for (const char* where : kVaried) {
+    const auto predicate = compiled(where);
+    const std::string expected = compiled(where).normalized();
+    std::atomic<int> ready{0};
+    std::vector<std::string> seen(8);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+      threads.emplace_back([&, i] {
+        ++ready;
+        while (ready.load() < static_cast<int>(seen.size())) std::this_thread::yield();
+        seen[i] = predicate.normalized();
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    for (const std::string& text : seen) EXPECT_EQ(text, expected) << "`" << where << "`";
   }
 }
 

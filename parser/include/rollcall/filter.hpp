@@ -57,7 +57,7 @@ class Predicate {
   const Expr& expression() const noexcept;
   const Schema& schema() const noexcept;
   // Canonical text (see to_string(const Expr&, const Schema&)).
-  std::string normalized() const;
+  const std::string& normalized() const;  // lives as long as the Predicate
   // Names of the attributes evaluation reads (for `contains`: every string and
   // map attribute), each once, in schema order.
   std::vector<std::string> attributes_read() const;

@@ -323,6 +323,32 @@ TEST_F(HttpServerTest, ExpectContinueIsRefusedBeforeTheBody) {
   EXPECT_TRUE(is_generated_id(header_of(response, "X-Request-Id")));
 }
 
+// The interim answer is sent before the server waits for the body (small
+// writes are otherwise held until the next write).
+TEST_F(HttpServerTest, ExpectContinueIsAnsweredBeforeTheBodyArrives) {
+  start();
+  const int sock = connect_to(server_->port());
+  ASSERT_GE(sock, 0);
+  const std::string head =
+      "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n"
+      "Connection: close\r\n\r\n";
+  ASSERT_EQ(::send(sock, head.data(), head.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(head.size()));
+  pollfd readable{sock, POLLIN, 0};
+  ASSERT_EQ(::poll(&readable, 1, 10000), 1) << "no 100 Continue while the body is withheld";
+  std::array<char, 256> interim{};
+  const ssize_t n = ::recv(sock, interim.data(), interim.size(), 0);
+  ASSERT_GT(n, 0);
+  EXPECT_EQ(
+      std::string(interim.data(), static_cast<std::size_t>(n)).rfind("HTTP/1.1 100 Continue", 0),
+      0U);
+  ASSERT_EQ(::send(sock, "hello", 5, MSG_NOSIGNAL), 5);
+  const std::string response = read_all(sock);
+  ::close(sock);
+  EXPECT_EQ(status_of(response), 200) << response;
+  EXPECT_NE(body_of(response).find("body=hello\n"), std::string::npos) << response;
+}
+
 TEST_F(HttpServerTest, ChunkedRequestIs411) {
   start();
   const std::string response = raw_exchange(server_->port(),

@@ -27,6 +27,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "access_log.hpp"
 #include "errors.hpp"
 
 namespace rollcall::server {
@@ -353,13 +354,6 @@ std::string rfc3339_now() {
   const std::size_t length = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%S", &utc);
   std::snprintf(text.data() + length, text.size() - length, ".%03dZ", static_cast<int>(millis));
   return text.data();
-}
-
-void log_to_stderr(std::string_view line) {
-  // One writev per line, so lines from concurrent requests do not interleave.
-  std::array<iovec, 2> parts{
-      {{const_cast<char*>(line.data()), line.size()}, {const_cast<char*>("\n"), 1}}};
-  [[maybe_unused]] const ssize_t written = ::writev(STDERR_FILENO, parts.data(), parts.size());
 }
 
 // What the access log and the metrics record of one answer.
@@ -840,7 +834,10 @@ class HttpServer::Impl final : public httplib::Server {
   const HttpOptions options_;
   const Router& router_;
   Metrics& metrics_;
-  std::function<void(std::string_view)> access_log_ = log_to_stderr;
+  AccessLogWriter stderr_log_{STDERR_FILENO, options_.access_log_buffer_bytes};
+  std::function<void(std::string_view)> access_log_ = [this](std::string_view line) {
+    stderr_log_.write(line);
+  };
   std::atomic<bool> stopping_{false};
   std::array<int, 2> wake_{-1, -1};  // written by stop(): wakes idle connections
   std::mutex listener_mutex_;

@@ -25,6 +25,8 @@ struct HttpOptions {
   std::size_t max_body_bytes = 1 << 20;
   std::chrono::seconds read_timeout{5}, write_timeout{5}, keep_alive_timeout{30};
   std::size_t keep_alive_max_count = 1000000;
+  // Access-log lines waiting for stderr, at most (then requests wait for room).
+  std::size_t access_log_buffer_bytes = std::size_t{1} << 20;
 };
 
 class HttpServer {
@@ -43,8 +45,9 @@ class HttpServer {
   // Thread-safe and idempotent: stops accepting, closes idle connections,
   // lets requests in progress finish. Before run(), makes run() return at once.
   void stop();
-  // One JSON line per request, without its newline. Default: a line on stderr;
-  // an empty function logs nothing. Set before run().
+  // One JSON line per request, without its newline. Default: a line on stderr,
+  // written by a thread of its own (see AccessLogWriter); an empty function
+  // logs nothing. Set before run().
   void set_access_log(std::function<void(std::string_view line)> log);
 
  private:

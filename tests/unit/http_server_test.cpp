@@ -121,14 +121,15 @@ std::string raw_exchange(int port, const std::string& request) {
   return response;
 }
 
-// Polls `done` every 10 ms for up to 10 s; its last answer.
+// Polls `done` every 10 ms for up to 10 s; whether it came true.
 template <class Done>
 bool eventually(Done done) {
   const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (!done() && std::chrono::steady_clock::now() < deadline) {
+  for (;;) {
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(10ms);
   }
-  return done();
 }
 
 bool is_generated_id(const std::string& id) {

@@ -15,7 +15,8 @@ namespace {
 
 constexpr const char* kServeUsage =
     "usage: rollcall serve [--data-dir DIR] [--listen ADDR:PORT] [--admin-token T]\n"
-    "                      [--threads N] [--snapshot-every N] [--demo]\n"
+    "                      [--threads N] [--snapshot-every N] [--access-log-buffer BYTES]\n"
+    "                      [--demo]\n"
     "\n"
     "Serves the HTTP API (see README.md) over the data directory until SIGINT or\n"
     "SIGTERM, then finishes in-flight requests and syncs the log.\n"
@@ -26,6 +27,9 @@ constexpr const char* kServeUsage =
     "  --threads N          worker threads, one per keep-alive connection (default 512)\n"
     "  --snapshot-every N   logged writes between background snapshots, counted from\n"
     "                       start-up (default 100000; 0: never; at most 1000000000)\n"
+    "  --access-log-buffer BYTES\n"
+    "                       access-log lines waiting for stderr before requests wait for\n"
+    "                       room (default 1048576; 1024 to 1073741824)\n"
     "  --demo               fill an empty data dir with a 100,000-member organization and\n"
     "                       print a token and curl commands to try\n"
     "\n"
@@ -78,6 +82,12 @@ int serve_command(std::span<const std::string_view> args) {
       options.admin_token = value;
     } else if (arg == "--threads") {
       if (auto bad = parse_number<std::size_t>(arg, value, 1, 4096, options.threads)) {
+        return usage_error(*bad);
+      }
+    } else if (arg == "--access-log-buffer") {
+      if (auto bad = parse_number<std::size_t>(arg, value, server::kMinAccessLogBufferBytes,
+                                               server::kMaxAccessLogBufferBytes,
+                                               options.access_log_buffer_bytes)) {
         return usage_error(*bad);
       }
     } else if (arg == "--snapshot-every") {

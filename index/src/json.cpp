@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <stdexcept>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -488,20 +489,23 @@ struct NamePrefix {
   std::size_t size = 0;
 };
 
-// The name prefixes of `fields`, made on first use: each record type has one field table.
+// The name prefixes of `fields`, made on first use: each record type has one
+// field table.
 template <class R>
 std::span<const NamePrefix> name_prefixes(std::span<const Field<R>> fields) {
-  static const std::vector<NamePrefix> prefixes = [&] {
-    std::vector<NamePrefix> made(fields.size());
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-      const std::string text = "\"" + std::string(fields[i].name) + "\":";
-      if (text.size() > made[i].text.size()) throw std::logic_error("field name too long");
-      std::memcpy(made[i].text.data(), text.data(), text.size());
-      made[i].size = text.size();
-    }
-    return made;
-  }();
-  return prefixes;
+  static const std::pair<const Field<R>*, std::vector<NamePrefix>> made{
+      fields.data(), [&] {
+        std::vector<NamePrefix> prefixes(fields.size());
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+          const std::string text = "\"" + std::string(fields[i].name) + "\":";
+          if (text.size() > prefixes[i].text.size()) throw std::logic_error("field name too long");
+          std::memcpy(prefixes[i].text.data(), text.data(), text.size());
+          prefixes[i].size = text.size();
+        }
+        return prefixes;
+      }()};
+  if (made.first != fields.data()) throw std::logic_error("a second field table for a type");
+  return made.second;
 }
 
 template <class R>

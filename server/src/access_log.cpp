@@ -24,10 +24,10 @@ void AccessLogWriter::write(std::string_view line) {
   const auto has_room = [&] {
     return buffered_.empty() || buffered_.size() + line.size() + 1 <= max_buffered_bytes_;
   };
-  if (!has_room()) {
-    hurry_ = true;
+  while (!has_room()) {
+    hurry_ = true;  // each time: the thread may be gathering again
     has_lines_.notify_one();
-    changed_.wait(lock, has_room);
+    changed_.wait(lock);
   }
   buffered_.append(line).push_back('\n');
   appended_ += line.size() + 1;

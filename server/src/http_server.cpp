@@ -49,6 +49,16 @@ constexpr auto kLinger = std::chrono::seconds(1);
 
 class ConnectionStream;
 
+// A system call's result, called again while a signal interrupts it.
+template <class Call>
+ssize_t retrying(Call call) {
+  ssize_t n = 0;
+  do {
+    n = call();
+  } while (n < 0 && errno == EINTR);
+  return n;
+}
+
 // What httplib's callbacks for one request share. httplib calls all of them
 // (pre-routing, handler, post-routing, logger) from Server::process_request on
 // the worker thread that owns the connection, so a thread_local pointer to the
@@ -75,9 +85,10 @@ thread_local bool t_overloaded = false;
 
 // The connection's socket as httplib reads and writes it, in place of
 // httplib's SocketStream, which httplib makes anew for each request: its read
-// buffer then loses the start of a pipelined next request. Small writes (the
-// status line and headers) are held and sent with the next write, or at
-// flush(): one send, and one TCP segment fewer, per answer. Timeouts come from
+// buffer then loses the start of a pipelined next request. Writes of up to
+// kHeldBytes in all (the status line and headers; small bodies) are held and
+// sent with the next write, or at flush(): one send, and one TCP segment
+// fewer, per answer. Timeouts come from
 // SO_RCVTIMEO / SO_SNDTIMEO, which httplib sets on accepted sockets.
 // In the request head (from begin_head() to end_head()) every line ends at
 // kLineCut bytes: httplib 0.11.4 buffers a whole line before checking its
@@ -115,6 +126,7 @@ class ConnectionStream final : public httplib::Stream {
     return n;
   }
   ssize_t write(const char* ptr, size_t size) override {
+    if (failed_) return -1;
     if (held_.size() + size <= kHeldBytes) {
       held_.append(ptr, size);
       return static_cast<ssize_t>(size);
@@ -122,7 +134,7 @@ class ConnectionStream final : public httplib::Stream {
     return send_after_held(ptr, size);
   }
   // Sends what write() held; false when the connection failed.
-  bool flush() { return held_.empty() || send_after_held(nullptr, 0) >= 0; }
+  bool flush() { return !failed_ && (held_.empty() || send_after_held(nullptr, 0) >= 0); }
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
     ip = remote_ip_;
     port = remote_port_;
@@ -135,18 +147,16 @@ class ConnectionStream final : public httplib::Stream {
 
  private:
   // Sends the held bytes, then some of [ptr, ptr + size); returns how many of
-  // those, or -1.
+  // those, or -1. After a failure (a timeout: the peer does not read) every
+  // later send fails at once.
   ssize_t send_after_held(const char* ptr, size_t size) {
     while (!held_.empty()) {
       std::array<iovec, 2> parts{{{held_.data(), held_.size()}, {const_cast<char*>(ptr), size}}};
       msghdr message{};
       message.msg_iov = parts.data();
       message.msg_iovlen = size == 0 ? 1 : 2;
-      ssize_t n = 0;
-      do {
-        n = ::sendmsg(sock_, &message, MSG_NOSIGNAL);
-      } while (n < 0 && errno == EINTR);
-      if (n < 0) return n;
+      const ssize_t n = retrying([&] { return ::sendmsg(sock_, &message, MSG_NOSIGNAL); });
+      if (n < 0) return fail();
       const auto sent = static_cast<std::size_t>(n);
       if (sent < held_.size()) {
         held_.erase(0, sent);
@@ -156,11 +166,12 @@ class ConnectionStream final : public httplib::Stream {
       held_.clear();
       return static_cast<ssize_t>(of_ptr);
     }
-    ssize_t n = 0;
-    do {
-      n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    return n;
+    const ssize_t n = retrying([&] { return ::send(sock_, ptr, size, MSG_NOSIGNAL); });
+    return n < 0 ? fail() : n;
+  }
+  ssize_t fail() {
+    failed_ = true;
+    return -1;
   }
 
   ssize_t read_some(char* ptr, size_t size) {
@@ -178,11 +189,7 @@ class ConnectionStream final : public httplib::Stream {
     return static_cast<ssize_t>(n);
   }
   ssize_t receive(char* ptr, size_t size) const {
-    ssize_t n = 0;
-    do {
-      n = ::recv(sock_, ptr, size, 0);
-    } while (n < 0 && errno == EINTR);
-    return n;
+    return retrying([&] { return ::recv(sock_, ptr, size, 0); });
   }
 
   socket_t sock_;
@@ -192,6 +199,7 @@ class ConnectionStream final : public httplib::Stream {
   int local_port_ = 0;
   static constexpr std::size_t kHeldBytes = 4096;
   std::string held_;
+  bool failed_ = false;
   std::array<char, 4096> buffer_{};
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
@@ -529,6 +537,7 @@ class HttpServer::Impl final : public httplib::Server {
     if (!stopping_) listen_after_bind();
     // listen_internal() closed the socket when accept() failed after stop().
     listened_ = true;
+    stderr_log_.flush();  // every request's line before whatever the caller prints next
     const std::lock_guard lock(listener_mutex_);
     if (listener_ >= 0) ::close(listener_);
     listener_ = -1;
@@ -584,8 +593,11 @@ class HttpServer::Impl final : public httplib::Server {
         });
     set_post_routing_handler(
         [this](const httplib::Request& req, httplib::Response& res) { finish_headers(req, res); });
-    set_logger(
-        [this](const httplib::Request& req, const httplib::Response& res) { record(req, res); });
+    // The answer goes out before its line is logged (a full log may wait).
+    set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      t_exchange->stream->flush();
+      record(req, res);
+    });
   }
 
   // httplib matches route patterns with std::regex; admit() routes with Router

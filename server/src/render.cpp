@@ -1,5 +1,7 @@
 #include "render.hpp"
 
+#include <algorithm>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -115,7 +117,8 @@ std::string& ListEnvelope::next_item() {
 }
 
 void ListEnvelope::expect(std::size_t items) {
-  body_.reserve(body_.size() * (items + items / 4 + 4));  // a margin for longer items
+  // A margin for longer items; a huge first item must not reserve gigabytes.
+  body_.reserve(std::min(body_.size() * (items + items / 4 + 4), kMaxReservedBytes));
 }
 
 std::string ListEnvelope::finish(std::string_view next_page_token,

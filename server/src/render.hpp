@@ -43,9 +43,11 @@ class ListEnvelope {
   ListEnvelope() : body_("{\"Items\":[") {}
   // The body, to append the next item's JSON to.
   std::string& next_item();
-  // After the first item: makes room for `items` items about its size at once,
-  // rather than copying the body each time it outgrows its buffer.
+  // After the first item: makes room for `items` items about its size at once
+  // (at most kMaxReservedBytes), rather than copying the body each time it
+  // outgrows its buffer.
   void expect(std::size_t items);
+  static constexpr std::size_t kMaxReservedBytes = std::size_t{4} << 20;
   std::string finish(std::string_view next_page_token, std::optional<std::uint64_t> total) &&;
 
  private:

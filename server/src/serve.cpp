@@ -162,6 +162,7 @@ int serve(const ServeOptions& options) {
   http.host = address->host;
   http.port = address->port;
   http.threads = options.threads;
+  http.access_log_buffer_bytes = options.access_log_buffer_bytes;
   HttpServer server(http, router, metrics);
   std::string bind_error;
   if (!server.bind(bind_error)) {

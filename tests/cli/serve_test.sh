@@ -42,6 +42,10 @@ check "--threads 0 is refused" refused --threads 0
 check "--threads 4097 is refused" refused --threads 4097
 check "--threads 1 is served" served --threads 1
 check "--threads 4096 is served" served --threads 4096
+check "--access-log-buffer 1023 is refused" refused --access-log-buffer 1023
+check "--access-log-buffer 1073741825 is refused" refused --access-log-buffer 1073741825
+check "--access-log-buffer 1024 is served" served --access-log-buffer 1024
+check "--access-log-buffer 1073741824 is served" served --access-log-buffer 1073741824
 
 timeout 20 "$ROLLCALL" serve --snapshot-every >"$work/out" 2>"$work/err"
 check "--snapshot-every without a value exits 2" test $? -eq 2

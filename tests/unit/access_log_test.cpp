@@ -50,10 +50,11 @@ TEST(AccessLogWriterTest, LinesArriveWholeAndInOrder) {
   std::string expected;
   {
     AccessLogWriter log(pipe.writer(), 1 << 20);
-    for (std::size_t i = 0; i < 500; ++i) {
-      log.write(line_of(0, i % 50));
-      expected += line_of(0, i % 50) + "\n";
+    for (std::size_t i = 0; i < 60; ++i) {  // under 4 KiB: the smallest a pipe holds
+      log.write(line_of(0, i % 30));
+      expected += line_of(0, i % 30) + "\n";
     }
+    ASSERT_LT(expected.size(), 4096U);
     log.flush();
     EXPECT_EQ(drain(pipe.reader()), expected);
   }
@@ -139,7 +140,7 @@ TEST(AccessLogWriterTest, WriteWaitsForRoomPastTheLimit) {
     std::array<char, 4096> buffer{};
     while (received.size() < 200 * 32 + 101) {
       const ssize_t n = ::read(pipe.reader(), buffer.data(), buffer.size());
-      ASSERT_GT(n, 0);
+      if (n <= 0) break;  // not ASSERT: the writer thread must be joined
       received.append(buffer.data(), static_cast<std::size_t>(n));
     }
     writer.join();

@@ -3,6 +3,7 @@
 // writes, in the background, pruned, passed over when damaged), a torn or
 // corrupt log tail cut and reported, and the data directory lock.
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -388,11 +389,13 @@ TEST_F(DirectoryPersistenceTest, WritesCompleteWhileABackgroundSnapshotIsWritten
   int n = 0;
   for (int attempt = 0; attempt < 5 && during < 2; ++attempt) {
     const std::uint64_t before = sequence_of(directory_->last_snapshot());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     ASSERT_TRUE(directory_->snapshot_in_background());
     during = 0;
     do {
       ASSERT_TRUE(invite(++n));
       if (being_written()) ++during;
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the snapshot never finished";
     } while (sequence_of(directory_->last_snapshot()) == before);
     ASSERT_TRUE(directory_->wait_for_snapshot());
   }

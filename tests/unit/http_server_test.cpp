@@ -200,7 +200,7 @@ class HttpServerTest : public ::testing::Test {
 
   httplib::Client client() const {
     httplib::Client client("127.0.0.1", server_->port());
-    client.set_read_timeout(5, 0);
+    client.set_read_timeout(30, 0);
     return client;
   }
 

@@ -14,13 +14,19 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";  // ADDR:PORT; port 0 picks a free one
   std::string admin_token;                // empty: ROLLCALL_ADMIN_TOKEN, else none
   std::size_t threads = 512;              // one per keep-alive connection
-  bool demo = false;                      // fill an empty data dir with demo data
+  // Access-log lines waiting for stderr, at most (then requests wait for room).
+  std::size_t access_log_buffer_bytes = std::size_t{1} << 20;
+  bool demo = false;  // fill an empty data dir with demo data
   // Logged writes between background snapshots (0: never).
   std::uint64_t snapshot_every_writes = index::DirectoryOptions().snapshot_every_writes;
 };
 
 // The largest snapshot_every_writes `rollcall serve --snapshot-every` takes.
 inline constexpr std::uint64_t kMaxSnapshotEveryWrites = 1'000'000'000;
+
+// The range of access_log_buffer_bytes `rollcall serve --access-log-buffer` takes.
+inline constexpr std::size_t kMinAccessLogBufferBytes = 1024;
+inline constexpr std::size_t kMaxAccessLogBufferBytes = std::size_t{1} << 30;
 
 // Serves until SIGINT or SIGTERM; returns the process exit code.
 int serve(const ServeOptions& options);

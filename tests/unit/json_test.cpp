@@ -132,6 +132,26 @@ TEST(JsonTest, TextsOfEveryLength) {
   }
 }
 
+// Every ASCII byte at every position of texts up to 9 bytes, and UTF-8
+// sequences ending them: the short-text and tail paths read no byte twice
+// wrong.
+TEST(JsonTest, EveryAsciiByteInShortTexts) {
+  OrganizationMember member = decoded(kMember);
+  for (std::size_t length = 1; length <= 9; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (int byte = 0; byte < 128; ++byte) {
+        std::string text(length, 'm');
+        text[at] = static_cast<char>(byte);
+        member.display_name = text;
+        EXPECT_EQ(decoded(encode(member)).display_name, text) << length << " " << at << " " << byte;
+      }
+    }
+    const std::string ending = std::string(length - 1, 'm') + "é";
+    member.display_name = ending;
+    EXPECT_TRUE(has_substr(encode(member), "\"" + ending + "\""));
+  }
+}
+
 // Each record's room is reserved from a bound of its length: texts that are
 // all escapes take the most, six bytes each.
 TEST(JsonTest, TextsOfOnlyEscapes) {

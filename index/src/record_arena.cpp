@@ -27,11 +27,18 @@ char* record_chunks[kMaxRecordChunks];
 namespace {
 
 constexpr std::size_t kUnitsPerChunk = std::size_t{1} << kRecordChunkUnitBits;
+#ifdef ROLLCALL_ASAN
+constexpr std::size_t kQuarantineBlocks = std::size_t{1} << 14;
+#else
+constexpr std::size_t kQuarantineBlocks = 0;
+#endif
 
 }  // namespace
 
-RecordArena::RecordArena(char** chunks, std::size_t max_chunks) noexcept
-    : chunks_(chunks), max_chunks_(max_chunks), next_unit_(kUnitsPerChunk) {}
+RecordArena::RecordArena(char** chunks, std::size_t max_chunks, std::size_t quarantine_blocks)
+    : chunks_(chunks), max_chunks_(max_chunks), next_unit_(kUnitsPerChunk) {
+  quarantine_.reserve(quarantine_blocks);
+}
 
 RecordArena::~RecordArena() {
   for (std::size_t chunk = 0; chunk < chunk_count_; ++chunk) {
@@ -73,15 +80,31 @@ RecordArena::Block RecordArena::allocate(std::size_t bytes) {
   return block;
 }
 
-// The block's first 4 bytes link it to the next free block of its size.
 void RecordArena::free(Block block, std::size_t bytes) noexcept {
   const std::size_t size = units(bytes);
   std::lock_guard lock(mutex_);
-  std::memcpy(block.address, &free_lists_[size], sizeof(std::uint32_t));
-  free_lists_[size] = block.handle;
   ASAN_POISON_MEMORY_REGION(block.address, size * kUnitBytes);
   --live_blocks_;
   live_units_ -= size;
+  if (quarantine_.capacity() == 0) {
+    add_to_free_list(block.handle, size);
+  } else if (quarantine_.size() < quarantine_.capacity()) {
+    quarantine_.emplace_back(block.handle, size);
+  } else {
+    auto& oldest = quarantine_[quarantine_next_];
+    add_to_free_list(oldest.first, oldest.second);
+    oldest = {block.handle, size};
+    quarantine_next_ = (quarantine_next_ + 1) % quarantine_.size();
+  }
+}
+
+// The block's first 4 bytes link it to the next free block of its size.
+void RecordArena::add_to_free_list(std::uint32_t handle, std::size_t size) {
+  void* link = address(handle);
+  ASAN_UNPOISON_MEMORY_REGION(link, sizeof(std::uint32_t));
+  std::memcpy(link, &free_lists_[size], sizeof(std::uint32_t));
+  ASAN_POISON_MEMORY_REGION(link, sizeof(std::uint32_t));
+  free_lists_[size] = handle;
 }
 
 std::size_t RecordArena::live_blocks() const {
@@ -101,7 +124,7 @@ std::size_t RecordArena::live_bytes() const {
 
 RecordArena& record_arena() {
   // Never destroyed: records may be released after static destructors run.
-  static auto* arena = new RecordArena(record_chunks, kMaxRecordChunks);
+  static auto* arena = new RecordArena(record_chunks, kMaxRecordChunks, kQuarantineBlocks);
   return *arena;
 }
 

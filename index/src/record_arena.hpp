@@ -2,13 +2,17 @@
 // 4-byte handle (MemberRef) instead of an 8-byte pointer: every index entry
 // halves. Chunks of 1 MiB from the heap; a handle is a chunk's number and an
 // 8-byte unit in it. Freed blocks go to a free list per size (8-byte steps)
-// and are reused by records of that size; chunks are never given back.
+// and are reused by records of that size; chunks are never given back. Under
+// AddressSanitizer freed blocks stay poisoned and wait in a quarantine before
+// reuse, so that a use after free is reported rather than reading a new record.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <utility>
+#include <vector>
 
 #include "rollcall/index/member_ptr.hpp"
 
@@ -22,7 +26,8 @@ class RecordArena {
   static constexpr std::size_t kMaxBlockBytes = 4096;
 
   // Over a table of at most `max_chunks` chunk addresses, which the arena fills.
-  RecordArena(char** chunks, std::size_t max_chunks) noexcept;
+  // The last `quarantine_blocks` freed blocks are not reused yet.
+  RecordArena(char** chunks, std::size_t max_chunks, std::size_t quarantine_blocks = 0);
   RecordArena(const RecordArena&) = delete;
   RecordArena& operator=(const RecordArena&) = delete;
   ~RecordArena();
@@ -44,6 +49,7 @@ class RecordArena {
 
  private:
   static std::size_t units(std::size_t bytes) { return (bytes + kUnitBytes - 1) / kUnitBytes; }
+  void add_to_free_list(std::uint32_t handle, std::size_t size);
 
   mutable std::mutex mutex_;
   char** const chunks_;
@@ -53,6 +59,9 @@ class RecordArena {
   std::array<std::uint32_t, kMaxBlockBytes / kUnitBytes + 1> free_lists_{};  // by units; 0: none
   std::size_t live_blocks_ = 0;
   std::size_t live_units_ = 0;
+  // Freed blocks (handle, units) not on a free list yet, oldest first.
+  std::vector<std::pair<std::uint32_t, std::size_t>> quarantine_;
+  std::size_t quarantine_next_ = 0;  // the oldest, once quarantine_ is full
 };
 
 // The process's arena, over record_chunks; it lives as long as the process,

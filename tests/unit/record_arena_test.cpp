@@ -77,6 +77,36 @@ TEST(RecordArena, RefusesPastItsChunks) {
   EXPECT_EQ(small.arena.allocate(kLargest).handle, blocks.back().handle);
 }
 
+// The last freed blocks wait before reuse (the arena's quarantine under ASan).
+TEST(RecordArena, QuarantinedBlocksWaitBeforeReuse) {
+  std::vector<char*> chunks(1);
+  RecordArena arena(chunks.data(), 1, 2);
+  const RecordArena::Block a = arena.allocate(64);
+  const RecordArena::Block b = arena.allocate(64);
+  const RecordArena::Block c = arena.allocate(64);
+  arena.free(a, 64);
+  arena.free(b, 64);
+  const RecordArena::Block d = arena.allocate(64);
+  EXPECT_TRUE(d.handle != a.handle && d.handle != b.handle) << "both still wait";
+  arena.free(c, 64);  // pushes out the oldest, a
+  EXPECT_EQ(arena.allocate(64).handle, a.handle);
+  EXPECT_NE(arena.allocate(64).handle, b.handle) << "b and c still wait";
+  EXPECT_EQ(arena.live_blocks(), 3U);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+// A record read after its block was freed is reported, even after later
+// records of its size were made: the block is poisoned and not yet reused.
+TEST(RecordArenaDeathTest, UseAfterFreeIsReported) {
+  std::vector<char*> chunks(1);
+  RecordArena arena(chunks.data(), 1, 16);
+  const RecordArena::Block freed = arena.allocate(64);
+  arena.free(freed, 64);
+  (void)arena.allocate(64);
+  EXPECT_DEATH((void)*static_cast<volatile char*>(freed.address), "use-after-poison");
+}
+#endif
+
 TEST(RecordArena, ReportsLiveAndChunkBytes) {
   const index::RecordMemory before = index::record_memory();
   OrganizationMember member = make_member(org_id(1), 1);

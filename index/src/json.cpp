@@ -288,8 +288,8 @@ class Decoder {
 // length: no capacity check per byte. Strings are escaped as RFC 8259 requires
 // (quote, backslash, control characters); UTF-8 passes through, as every
 // stored string was valid UTF-8 when it came in.
-constexpr std::size_t kMaxEscapeBytes = 6;  // \u00XX
-constexpr std::size_t kUuidBytes = 38;      // quoted
+constexpr std::size_t kMaxEscapeBytes = 6;                // \u00XX
+constexpr std::size_t kUuidBytes = Uuid::kTextBytes + 2;  // quoted
 constexpr std::size_t kMaxInt64Bytes = 20;
 // Fixed-size copies may write this far past the text they copy (later text
 // overwrites it; the string is cut to its end).
@@ -397,21 +397,9 @@ char* write_string(char* at, std::string_view text) {
   return at;
 }
 
-// Each byte's two lowercase hex digits.
-constexpr auto kHexPairs = [] {
-  constexpr std::string_view kHex = "0123456789abcdef";
-  std::array<std::array<char, 2>, 256> pairs{};
-  for (std::size_t i = 0; i < pairs.size(); ++i) pairs[i] = {kHex[i >> 4], kHex[i & 0xF]};
-  return pairs;
-}();
-
 char* write_uuid(char* at, const Uuid& uuid) {
   *at++ = '"';
-  for (std::size_t i = 0; i < uuid.bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) *at++ = '-';
-    std::memcpy(at, kHexPairs[uuid.bytes[i]].data(), 2);
-    at += 2;
-  }
+  at = uuid.write_to(at);
   *at++ = '"';
   return at;
 }
@@ -550,7 +538,7 @@ void encode(const R& record, std::span<const Field<R>> fields, std::string& out,
   std::size_t bound = 2 + kWriteSlack;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (!selected(i)) continue;
-    bound += fields[i].name.size() + 4;  // ,"name":
+    bound += names[i].size + 1;  // and a comma
     std::visit([&](auto member) { bound += max_bytes(record.*member); }, fields[i].member);
   }
   const std::size_t start = out.size();

@@ -157,6 +157,14 @@ std::optional<std::int64_t> ParseOffset(std::string_view zone) {
   return zone[0] == '-' ? -offset : offset;
 }
 
+// Each byte's two lowercase hex digits.
+constexpr auto kHexPairs = [] {
+  constexpr std::string_view kHex = "0123456789abcdef";
+  std::array<std::array<char, 2>, 256> pairs{};
+  for (std::size_t i = 0; i < pairs.size(); ++i) pairs[i] = {kHex[i >> 4], kHex[i & 0xF]};
+  return pairs;
+}();
+
 // "00" to "99", so that two digits are written in one move.
 constexpr auto kDigitPairs = [] {
   std::array<std::array<char, 2>, 100> pairs{};
@@ -171,21 +179,16 @@ char* Write2(char* at, std::uint32_t value) {  // value < 100
   return at + 2;
 }
 
-// `value` in `width` digits (value < 10^width).
+// `value` in `width` digits (value < 10^width), two at a time from the right.
 char* WriteDigits(char* at, std::uint32_t value, int width) {
-  if (width % 2 != 0) {
-    std::uint32_t scale = 1;
-    for (int i = 1; i < width; ++i) scale *= 10;
-    *at++ = static_cast<char>('0' + value / scale);
-    value %= scale;
-    --width;
+  char* const end = at + width;
+  char* digits = end;
+  for (; digits - at >= 2; value /= 100) {
+    digits -= 2;
+    Write2(digits, value % 100);
   }
-  for (int shift = width - 2; shift >= 0; shift -= 2) {
-    std::uint32_t scale = 1;
-    for (int i = 0; i < shift; ++i) scale *= 10;
-    at = Write2(at, value / scale % 100);
-  }
-  return at;
+  if (digits != at) *at = static_cast<char>('0' + value);
+  return end;
 }
 
 // Years outside 0000..9999 only arise from instants parse() never produces; they are
@@ -224,13 +227,15 @@ std::optional<Uuid> Uuid::parse(std::string_view text) {
 }
 
 std::string Uuid::to_string() const {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
+  std::array<char, kTextBytes> text{};
+  return {text.data(), write_to(text.data())};
+}
+
+char* Uuid::write_to(char* out) const {
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(kHex[bytes[i] >> 4]);
-    out.push_back(kHex[bytes[i] & 0xF]);
+    if (i == 4 || i == 6 || i == 8 || i == 10) *out++ = '-';
+    std::memcpy(out, kHexPairs[bytes[i]].data(), 2);
+    out += 2;
   }
   return out;
 }

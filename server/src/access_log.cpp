@@ -2,8 +2,7 @@
 
 #include <unistd.h>
 
-#include <algorithm>
-#include <cerrno>
+#include "retrying.hpp"
 
 namespace rollcall::server {
 
@@ -78,8 +77,7 @@ void AccessLogWriter::write_out(std::string_view lines) const {
       piece = end != std::string_view::npos ? end + 1 : lines.find('\n') + 1;
     }
     for (std::string_view rest = lines.substr(0, piece); !rest.empty();) {
-      const ssize_t n = ::write(fd_, rest.data(), rest.size());
-      if (n < 0 && errno == EINTR) continue;
+      const ssize_t n = retrying([&] { return ::write(fd_, rest.data(), rest.size()); });
       if (n <= 0) return;
       rest.remove_prefix(static_cast<std::size_t>(n));
     }

@@ -29,6 +29,7 @@
 
 #include "access_log.hpp"
 #include "errors.hpp"
+#include "retrying.hpp"
 
 namespace rollcall::server {
 namespace {
@@ -48,16 +49,6 @@ constexpr std::size_t kLoggedPathBytes = 256;
 constexpr auto kLinger = std::chrono::seconds(1);
 
 class ConnectionStream;
-
-// A system call's result, called again while a signal interrupts it.
-template <class Call>
-ssize_t retrying(Call call) {
-  ssize_t n = 0;
-  do {
-    n = call();
-  } while (n < 0 && errno == EINTR);
-  return n;
-}
 
 // What httplib's callbacks for one request share. httplib calls all of them
 // (pre-routing, handler, post-routing, logger) from Server::process_request on

@@ -23,6 +23,9 @@ struct Uuid {
   static std::optional<Uuid> parse(std::string_view text);
   // Canonical lowercase 8-4-4-4-12 form.
   std::string to_string() const;
+  // The same text written at `out`, which has room for kTextBytes; returns its end.
+  static constexpr std::size_t kTextBytes = 36;
+  char* write_to(char* out) const;
 
   // Byte order, as two numbers: every index compares UUIDs, and the defaulted
   // form called memcmp.

@@ -15,8 +15,8 @@ namespace {
 
 constexpr const char* kServeUsage =
     "usage: rollcall serve [--data-dir DIR] [--listen ADDR:PORT] [--admin-token T]\n"
-    "                      [--threads N] [--snapshot-every N] [--access-log-buffer BYTES]\n"
-    "                      [--demo]\n"
+    "                      [--threads N] [--max-threads N] [--max-connections N]\n"
+    "                      [--snapshot-every N] [--access-log-buffer BYTES] [--demo]\n"
     "\n"
     "Serves the HTTP API (see README.md) over the data directory until SIGINT or\n"
     "SIGTERM, then finishes in-flight requests and syncs the log.\n"
@@ -24,7 +24,13 @@ constexpr const char* kServeUsage =
     "  --data-dir DIR       data directory (default ./rollcall-data); locked while served\n"
     "  --listen ADDR:PORT   address to listen on (default 127.0.0.1:8080; port 0: any free)\n"
     "  --admin-token T      the server admin token (default: $ROLLCALL_ADMIN_TOKEN)\n"
-    "  --threads N          worker threads, one per keep-alive connection (default 512)\n"
+    "  --threads N          requests served at once (default: two per hardware thread;\n"
+    "                       1 to 4096); waiting connections hold no thread\n"
+    "  --max-threads N      threads in all, counting those started while others wait on\n"
+    "                       a write's fsync or a slow client (default 512; 1 to 4096;\n"
+    "                       never fewer than --threads)\n"
+    "  --max-connections N  connections open at once; one more is answered 503\n"
+    "                       (default 1024; 1 to 1000000)\n"
     "  --snapshot-every N   logged writes between background snapshots, counted from\n"
     "                       start-up (default 100000; 0: never; at most 1000000000)\n"
     "  --access-log-buffer BYTES\n"
@@ -81,7 +87,18 @@ int serve_command(std::span<const std::string_view> args) {
     } else if (arg == "--admin-token") {
       options.admin_token = value;
     } else if (arg == "--threads") {
-      if (auto bad = parse_number<std::size_t>(arg, value, 1, 4096, options.threads)) {
+      if (auto bad =
+              parse_number<std::size_t>(arg, value, 1, server::kMaxServeThreads, options.threads)) {
+        return usage_error(*bad);
+      }
+    } else if (arg == "--max-threads") {
+      if (auto bad = parse_number<std::size_t>(arg, value, 1, server::kMaxServeThreads,
+                                               options.max_threads)) {
+        return usage_error(*bad);
+      }
+    } else if (arg == "--max-connections") {
+      if (auto bad = parse_number<std::size_t>(arg, value, 1, server::kMaxServeConnections,
+                                               options.max_connections)) {
         return usage_error(*bad);
       }
     } else if (arg == "--access-log-buffer") {

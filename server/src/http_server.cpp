@@ -28,6 +28,7 @@
 #include <rapidjson/writer.h>
 
 #include "access_log.hpp"
+#include "connection_pool.hpp"
 #include "errors.hpp"
 #include "retrying.hpp"
 
@@ -69,10 +70,6 @@ struct Exchange {
   std::string error;  // exception text, for the access log only
 };
 thread_local Exchange* t_exchange = nullptr;
-
-// Set while the accepting thread hands a connection the pool has no room for
-// to process_and_close_socket (see WorkerPool).
-thread_local bool t_overloaded = false;
 
 // The connection's socket as httplib reads and writes it, in place of
 // httplib's SocketStream, which httplib makes anew for each request: its read
@@ -196,71 +193,6 @@ class ConnectionStream final : public httplib::Stream {
   std::size_t end_ = 0;
   bool in_head_ = true;
   std::size_t line_ = 0;
-};
-
-// httplib's ThreadPool queues connections without bound. This pool lets at most
-// `max_queued` connections wait for a thread; past that, enqueue() runs the job
-// on the accepting thread with t_overloaded set, and process_and_close_socket
-// answers 503 instead of serving. (The job is an opaque closure around
-// process_and_close_socket, so a flag is the only way to tell it.)
-class WorkerPool final : public httplib::TaskQueue {
- public:
-  WorkerPool(std::size_t threads, std::size_t max_queued)
-      : max_queued_(max_queued), idle_(std::max<std::size_t>(threads, 1)) {
-    threads_.reserve(idle_);
-    for (std::size_t i = 0; i < idle_; ++i) threads_.emplace_back([this] { work(); });
-  }
-  WorkerPool(const WorkerPool&) = delete;
-  WorkerPool& operator=(const WorkerPool&) = delete;
-  ~WorkerPool() override = default;
-
-  void enqueue(std::function<void()> job) override {
-    {
-      std::unique_lock lock(mutex_);
-      if (jobs_.size() < idle_ + max_queued_) {
-        jobs_.push_back(std::move(job));
-        lock.unlock();
-        ready_.notify_one();
-        return;
-      }
-    }
-    t_overloaded = true;
-    job();
-    t_overloaded = false;
-  }
-
-  void shutdown() override {
-    {
-      const std::lock_guard lock(mutex_);
-      shutdown_ = true;
-    }
-    ready_.notify_all();
-    for (std::thread& thread : threads_) thread.join();
-  }
-
- private:
-  void work() {
-    std::unique_lock lock(mutex_);
-    for (;;) {
-      ready_.wait(lock, [this] { return shutdown_ || !jobs_.empty(); });
-      if (jobs_.empty()) return;
-      const std::function<void()> job = std::move(jobs_.front());
-      jobs_.pop_front();
-      --idle_;
-      lock.unlock();
-      job();
-      lock.lock();
-      ++idle_;
-    }
-  }
-
-  const std::size_t max_queued_;
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<std::function<void()>> jobs_;
-  std::size_t idle_;  // threads not running a job
-  bool shutdown_ = false;
-  std::vector<std::thread> threads_;
 };
 
 bool is_request_id_char(char c) {
@@ -427,6 +359,7 @@ void send(Response&& ours, httplib::Response& res) {
   res.status = ours.status;
   for (const auto& [name, value] : ours.headers) res.set_header(name, value);
   if (ours.stream) {
+    ConnectionPool::mark_blocking();  // a long body, sent as fast as the client reads
     t_exchange->streaming = true;
     res.set_chunked_content_provider(ours.content_type, chunked(std::move(ours.stream)));
   } else if (!ours.body.empty()) {
@@ -461,26 +394,18 @@ bool body_may_follow(const httplib::Request& req) {
          (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
 }
 
-void close_socket(socket_t sock) {
-  ::shutdown(sock, SHUT_RDWR);
-  ::close(sock);
-}
+// httplib's accept loop hands each connection to a TaskQueue. This one runs
+// the hand-over at once (process_and_close_socket passes the connection to the
+// pool), and when the loop ends waits for the pool's connections to close.
+class AcceptedConnections final : public httplib::TaskQueue {
+ public:
+  explicit AcceptedConnections(ConnectionPool& pool) : pool_(pool) {}
+  void enqueue(std::function<void()> job) override { job(); }
+  void shutdown() override { pool_.join(); }
 
-// Closes after a response sent without reading all of the request: stops
-// writing, then drains what the client still sends for a moment. Closing with
-// unread data resets the connection, and the client may lose the response.
-void linger_and_close(socket_t sock) {
-  ::shutdown(sock, SHUT_WR);
-  const auto deadline = Clock::now() + kLinger;
-  std::array<char, 16384> sink{};
-  for (auto now = Clock::now(); now < deadline; now = Clock::now()) {
-    pollfd readable{sock, POLLIN, 0};
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
-    if (::poll(&readable, 1, static_cast<int>(left.count()) + 1) <= 0) break;
-    if (::recv(sock, sink.data(), sink.size(), 0) <= 0) break;
-  }
-  ::close(sock);
-}
+ private:
+  ConnectionPool& pool_;
+};
 
 }  // namespace
 
@@ -488,9 +413,6 @@ class HttpServer::Impl final : public httplib::Server {
  public:
   Impl(HttpOptions options, const Router& router, Metrics& metrics)
       : options_(std::move(options)), router_(router), metrics_(metrics) {
-    if (::pipe2(wake_.data(), O_CLOEXEC) != 0) {
-      throw std::system_error(errno, std::generic_category(), "pipe2");
-    }
     configure();
     install_callbacks();
     install_routes();
@@ -500,8 +422,6 @@ class HttpServer::Impl final : public httplib::Server {
   ~Impl() override {
     if (!listened_ && svr_sock_ != INVALID_SOCKET) ::close(svr_sock_);
     if (listener_ >= 0) ::close(listener_);
-    ::close(wake_[0]);
-    ::close(wake_[1]);
   }
 
   bool bind(std::string& error) {
@@ -540,9 +460,9 @@ class HttpServer::Impl final : public httplib::Server {
   // cannot be a reused descriptor number.
   void stop() {
     if (stopping_.exchange(true)) return;
-    [[maybe_unused]] const ssize_t woken = ::write(wake_[1], "x", 1);
     const std::lock_guard lock(listener_mutex_);
     if (listener_ >= 0) ::shutdown(listener_, SHUT_RDWR);
+    if (pool_) pool_->stop();
   }
 
   void set_access_log(std::function<void(std::string_view)> log) { access_log_ = std::move(log); }
@@ -550,7 +470,13 @@ class HttpServer::Impl final : public httplib::Server {
  private:
   void configure() {
     new_task_queue = [this] {
-      return new WorkerPool(options_.threads, options_.max_queued_connections);
+      const std::lock_guard lock(listener_mutex_);
+      pool_ = std::make_unique<ConnectionPool>(
+          ConnectionPoolOptions{.workers = options_.threads,
+                                .max_workers = std::max(options_.threads, options_.max_threads),
+                                .max_connections = options_.max_connections});
+      if (stopping_) pool_->stop();
+      return new AcceptedConnections(*pool_);
     };
     set_tcp_nodelay(true);
     set_read_timeout(options_.read_timeout);
@@ -696,6 +622,8 @@ class HttpServer::Impl final : public httplib::Server {
     req.route = *ex.match.pattern;
     req.params = std::move(ex.match.params);
     req.request_id = ex.request_id;
+    // Writes wait for fsync, and their bodies for the client: let another worker run.
+    if (reader != nullptr) ConnectionPool::mark_blocking();
     if (reader != nullptr && !read_body(*reader, req.body)) {
       ex.close = true;  // httplib has set the status (400); the error handler the body
       return;
@@ -742,32 +670,45 @@ class HttpServer::Impl final : public httplib::Server {
     if (access_log_) access_log_(access_line(outcome));
   }
 
-  // Replaces httplib's loop over the requests of a connection, to add: the 503
-  // for connections the pool has no room for, an idle wait that stop() ends at
-  // once (httplib polls every 10 ms until the keep-alive timeout), the read
-  // timeout instead of the keep-alive one before the first request, one
-  // ConnectionStream for all requests, and a lingering close after a request
-  // read only in part.
+  // Replaces httplib's loop over the requests of a connection: the connection
+  // waits for its requests in the pool (see HttpConnection), or is answered
+  // 503 when the pool has no room or the server is stopping. Runs on the
+  // accepting thread.
   bool process_and_close_socket(socket_t sock) override {
-    if (t_overloaded || stopping_) {
-      refuse_connection(sock, stopping_ ? "shutting down" : "server busy");
-      return false;
-    }
-    ConnectionStream stream(sock);
-    bool linger = false;
-    bool open = true;
-    auto wait = options_.read_timeout;
-    for (std::size_t left = keep_alive_max_count_; open && left > 0 && !stopping_; --left) {
-      if (!stream.has_buffered_data() && !wait_readable(sock, wait)) break;
-      wait = options_.keep_alive_timeout;
-      open = serve_one(stream, left == 1, linger);
-    }
-    if (linger) {
-      linger_and_close(sock);
-    } else {
-      close_socket(sock);
-    }
+    std::unique_ptr<PooledConnection> connection = std::make_unique<HttpConnection>(*this, sock);
+    if (!stopping_) connection = pool_->add(std::move(connection), options_.read_timeout);
+    if (connection) refuse_connection(*connection, stopping_ ? "shutting down" : "server busy");
     return true;
+  }
+
+  // A keep-alive connection: between requests it waits in the pool, not on a thread.
+  class HttpConnection final : public PooledConnection {
+   public:
+    HttpConnection(Impl& server, socket_t sock)
+        : PooledConnection(sock),
+          server_(server),
+          stream_(sock),
+          left_(server.keep_alive_max_count_) {}
+    Next serve() override { return server_.serve_requests(stream_, left_); }
+
+   private:
+    Impl& server_;
+    ConnectionStream stream_;
+    std::size_t left_;  // requests still allowed on the connection
+  };
+
+  // Serves the requests that have arrived on a connection: the first, then
+  // any pipelined after it.
+  PooledConnection::Next serve_requests(ConnectionStream& stream, std::size_t& left) {
+    using Kind = PooledConnection::Next::Kind;
+    do {
+      bool linger = false;
+      const bool open = serve_one(stream, left == 1, linger);
+      --left;
+      if (linger) return {Kind::linger, kLinger};
+      if (!open || left == 0 || stopping_) return {Kind::close, {}};
+    } while (stream.has_buffered_data());
+    return {Kind::wait, options_.keep_alive_timeout};
   }
 
   // Serves one request; false when the connection must close.
@@ -793,22 +734,9 @@ class HttpServer::Impl final : public httplib::Server {
     return open && !ex.close;
   }
 
-  // True when `sock` has data or EOF; false on timeout, error or stop().
-  bool wait_readable(socket_t sock, std::chrono::seconds timeout) const {
-    std::array<pollfd, 2> fds{{{sock, POLLIN, 0}, {wake_[0], POLLIN, 0}}};
-    const auto deadline = Clock::now() + timeout;
-    for (;;) {
-      const auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      const int ready =
-          ::poll(fds.data(), fds.size(), static_cast<int>(std::max<long>(left.count(), 0)));
-      if (ready < 0 && errno == EINTR) continue;
-      return ready > 0 && fds[1].revents == 0 && fds[0].revents != 0;
-    }
-  }
-
   // 503 without reading the request: the pool is full, or the server is stopping.
-  void refuse_connection(socket_t sock, std::string_view message) {
+  void refuse_connection(const PooledConnection& connection, std::string_view message) {
+    const int sock = connection.socket();
     const auto start = Clock::now();
     Response answer;
     error_response(answer, 503, message);
@@ -823,7 +751,6 @@ class HttpServer::Impl final : public httplib::Server {
     std::string remote;
     int remote_port = 0;
     httplib::detail::get_remote_ip_and_port(sock, remote, remote_port);
-    close_socket(sock);
     Outcome outcome;
     outcome.request_id = id;
     outcome.remote = remote;
@@ -842,12 +769,16 @@ class HttpServer::Impl final : public httplib::Server {
     stderr_log_.write(line);
   };
   std::atomic<bool> stopping_{false};
-  std::array<int, 2> wake_{-1, -1};  // written by stop(): wakes idle connections
-  std::mutex listener_mutex_;
-  int listener_ = -1;  // duplicate of the listening socket, for stop()
+  std::mutex listener_mutex_;             // also guards pool_
+  int listener_ = -1;                     // duplicate of the listening socket, for stop()
+  std::unique_ptr<ConnectionPool> pool_;  // made when run() starts listening
   bool listened_ = false;
   int port_ = 0;
 };
+
+std::size_t default_worker_threads() {
+  return 2 * std::max<std::size_t>(std::thread::hardware_concurrency(), 1);
+}
 
 HttpServer::HttpServer(HttpOptions options, const Router& router, Metrics& metrics)
     : impl_(std::make_unique<Impl>(std::move(options), router, metrics)) {}

@@ -161,7 +161,9 @@ int serve(const ServeOptions& options) {
   HttpOptions http;
   http.host = address->host;
   http.port = address->port;
-  http.threads = options.threads;
+  if (options.threads != 0) http.threads = options.threads;
+  http.max_threads = options.max_threads;
+  http.max_connections = options.max_connections;
   http.access_log_buffer_bytes = options.access_log_buffer_bytes;
   HttpServer server(http, router, metrics);
   std::string bind_error;

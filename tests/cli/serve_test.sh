@@ -42,6 +42,14 @@ check "--threads 0 is refused" refused --threads 0
 check "--threads 4097 is refused" refused --threads 4097
 check "--threads 1 is served" served --threads 1
 check "--threads 4096 is served" served --threads 4096
+check "--max-threads 0 is refused" refused --max-threads 0
+check "--max-threads 4097 is refused" refused --max-threads 4097
+check "--max-threads 1 is served" served --max-threads 1
+check "--max-threads 4096 is served" served --max-threads 4096
+check "--max-connections 0 is refused" refused --max-connections 0
+check "--max-connections 1000001 is refused" refused --max-connections 1000001
+check "--max-connections 1 is served" served --max-connections 1
+check "--max-connections 1000000 is served" served --max-connections 1000000
 check "--access-log-buffer 1023 is refused" refused --access-log-buffer 1023
 check "--access-log-buffer 1073741825 is refused" refused --access-log-buffer 1073741825
 check "--access-log-buffer 1024 is served" served --access-log-buffer 1024

@@ -17,37 +17,15 @@
 #include <thread>
 
 #include "errors.hpp"
+#include "waiting.hpp"
 
 namespace rollcall::server {
 namespace {
 
 using namespace std::chrono_literals;
 
-// Handlers block in wait() until open(); tests wait until they have entered.
-class Gate {
- public:
-  void wait() {
-    std::unique_lock lock(mutex_);
-    ++entered_;
-    changed_.notify_all();
-    changed_.wait_for(lock, 30s, [this] { return open_; });
-  }
-  bool wait_entered(int count) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, 30s, [&] { return entered_ >= count; });
-  }
-  void open() {
-    const std::lock_guard lock(mutex_);
-    open_ = true;
-    changed_.notify_all();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  int entered_ = 0;
-  bool open_ = false;
-};
+using testing_support::eventually;
+using testing_support::Gate;
 
 // What the echo handler saw, one "name=value" per line.
 std::string describe(const Request& req) {
@@ -121,17 +99,6 @@ std::string raw_exchange(int port, const std::string& request) {
   return response;
 }
 
-// Polls `done` every 10 ms for up to 10 s; whether it came true.
-template <class Done>
-bool eventually(Done done) {
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  for (;;) {
-    if (done()) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-}
-
 bool is_generated_id(const std::string& id) {
   return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
@@ -158,10 +125,12 @@ class HttpServerTest : public ::testing::Test {
         }
       };
     });
-    router_.add("GET", "/slow", [this](const Request&, Response& res) {
+    const auto slow = [this](const Request&, Response& res) {
       gate_.wait();
       res.body = R"({"slow":"done"})";
-    });
+    };
+    router_.add("GET", "/slow", slow);
+    router_.add("POST", "/slow", slow);
     router_.add("GET", "/throw", [](const Request&, Response&) -> void {
       throw std::runtime_error("secret detail");
     });
@@ -593,10 +562,9 @@ TEST_F(HttpServerTest, StopBeforeRunReturnsAtOnce) {
   server.run();
 }
 
-TEST_F(HttpServerTest, FullPoolAnswers503) {
+TEST_F(HttpServerTest, ConnectionsOverTheLimitAre503) {
   HttpOptions options = small_pool();
-  options.threads = 1;
-  options.max_queued_connections = 0;
+  options.max_connections = 1;
   start(options);
   std::string busy_response;
   std::thread busy([&] {
@@ -613,10 +581,51 @@ TEST_F(HttpServerTest, FullPoolAnswers503) {
   EXPECT_EQ(body_of(response), R"({"Code":"503","Message":"server busy"})");
   EXPECT_TRUE(is_generated_id(header_of(response, "X-Request-Id")));
   EXPECT_EQ(status_of(busy_response), 200);
-  EXPECT_TRUE(eventually([&] {  // until the thread is back in the pool
+  EXPECT_TRUE(eventually([&] {  // until the first connection has closed
     const auto res = client().Get("/hello");
     return res && res->status == 200;
   }));
+}
+
+TEST_F(HttpServerTest, WriteWaitingDoesNotHoldTheOnlyWorker) {
+  HttpOptions options = small_pool();
+  options.threads = 1;
+  start(options);
+  std::string write_response;
+  std::thread write([&] {
+    write_response = raw_exchange(
+        server_->port(), "POST /slow HTTP/1.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+  });
+  const bool entered = gate_.wait_entered(1);
+  int read_status = 0;
+  if (entered) {
+    const auto read = client().Get("/hello");
+    read_status = read ? read->status : -1;
+  }
+  gate_.open();
+  write.join();
+  ASSERT_TRUE(entered) << write_response;
+  EXPECT_EQ(read_status, 200);
+  EXPECT_EQ(status_of(write_response), 200);
+}
+
+TEST_F(HttpServerTest, MaxThreadsOfOneLetsAWriteHoldTheOnlyWorker) {
+  HttpOptions options = small_pool();
+  options.threads = 1;
+  options.max_threads = 1;
+  start(options);
+  const int write = connect_to(server_->port());
+  const std::string request =
+      "POST /slow HTTP/1.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+  ASSERT_EQ(::send(write, request.data(), request.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(request.size()));
+  ASSERT_TRUE(gate_.wait_entered(1));
+  httplib::Client reader("127.0.0.1", server_->port());
+  reader.set_read_timeout(1, 0);
+  EXPECT_FALSE(reader.Get("/hello"));  // waits for the write: no thread to serve it
+  gate_.open();
+  EXPECT_EQ(status_of(read_all(write)), 200);
+  ::close(write);
 }
 
 TEST(HttpServerErrorBodyTest, IsJsonWithTheStatusAsAString) {

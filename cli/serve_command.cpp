@@ -30,7 +30,7 @@ constexpr const char* kServeUsage =
     "                       a write's fsync or a slow client (default 512; 1 to 4096;\n"
     "                       never fewer than --threads)\n"
     "  --max-connections N  connections open at once; one more is answered 503\n"
-    "                       (default 1024; 1 to 1000000)\n"
+    "                       (default 1024; 1 to 65536)\n"
     "  --snapshot-every N   logged writes between background snapshots, counted from\n"
     "                       start-up (default 100000; 0: never; at most 1000000000)\n"
     "  --access-log-buffer BYTES\n"

@@ -47,11 +47,18 @@ ConnectionPool::ConnectionPool(ConnectionPoolOptions options)
   wake.events = EPOLLIN;  // level-triggered: once written, it wakes every worker
   wake.data.u64 = kWakeId;
   checked(::epoll_ctl(epoll_, EPOLL_CTL_ADD, wake_, &wake), "epoll_ctl");
-  const std::lock_guard lock(mutex_);
-  running_ = options_.workers;
-  workers_.reserve(running_);
-  for (std::size_t i = 0; i < running_; ++i) workers_.emplace_back([this] { work(); });
-  housekeeper_ = std::thread([this] { housekeep(); });
+  try {
+    const std::lock_guard lock(mutex_);
+    running_ = options_.workers;
+    workers_.reserve(running_);
+    for (std::size_t i = 0; i < running_; ++i) workers_.emplace_back([this] { work(); });
+    housekeeper_ = std::thread([this] { housekeep(); });
+  } catch (...) {  // no thread may outlive the pool, nor a joinable std::thread be destroyed
+    join();
+    ::close(wake_);
+    ::close(epoll_);
+    throw;
+  }
 }
 
 ConnectionPool::~ConnectionPool() {
@@ -82,7 +89,7 @@ void ConnectionPool::stop() {
   if (stopping_) return;
   stopping_ = true;
   for (auto it = entries_.begin(); it != entries_.end();) {
-    if (it->second.busy) {
+    if (it->second.busy || it->second.lingering) {  // lingering ones end on their own
       ++it;
     } else {
       closing.push_back(std::move(it->second.connection));
@@ -117,10 +124,16 @@ void ConnectionPool::mark_blocking() {
 }
 
 void ConnectionPool::work() {
+  const int idle_millis = static_cast<int>(options_.sweep_interval.count());
   for (;;) {
     epoll_event event{};
-    if (::epoll_wait(epoll_, &event, 1, -1) <= 0) continue;  // EINTR
-    if (event.data.u64 == kWakeId || !serve(event.data.u64)) return;
+    const int ready = ::epoll_wait(epoll_, &event, 1, idle_millis);
+    if (ready == 0) {  // idle for an interval: a surplus worker parks
+      std::unique_lock lock(mutex_);
+      if (!stopping_ && !park(lock, options_.workers)) return;
+    } else if (ready > 0 && (event.data.u64 == kWakeId || !serve(event.data.u64))) {
+      return;
+    }
   }
 }
 
@@ -144,11 +157,14 @@ bool ConnectionPool::serve(std::uint64_t id) {
   std::unique_lock lock(mutex_);
   const bool was_blocking = entry->blocking;
   requeue(id, *entry, next, closing);
-  if (!was_blocking || running_ - blocked_ <= options_.workers) return true;
+  // Up to twice the workers run on, so that the next write need not call a
+  // spare back; the rest park now, and those at the next idle interval.
+  const std::size_t keep_running = 2 * options_.workers;
+  if (!was_blocking || running_ - blocked_ <= keep_running) return true;
   lock.unlock();
   closing.clear();  // before parking: they would stay open meanwhile
   lock.lock();
-  return park(lock);
+  return park(lock, keep_running);
 }
 
 // Reads and drops what a lingering connection's client still sends.
@@ -168,7 +184,9 @@ void ConnectionPool::requeue(std::uint64_t id, Entry& entry, const PooledConnect
                              Closing& closing) {
   using Kind = PooledConnection::Next::Kind;
   const int sock = entry.connection->socket();
-  bool keep = !stopping_ && next.kind != Kind::close;
+  // While stopping, only a lingering close goes on: closing with the client's
+  // bytes unread would reset the connection before it has read the answer.
+  const bool keep = next.kind == Kind::linger || (next.kind == Kind::wait && !stopping_);
   if (keep && next.kind == Kind::linger && !entry.lingering) {
     entry.lingering = true;
     entry.deadline = Clock::now() + next.timeout;
@@ -201,16 +219,17 @@ void ConnectionPool::block(Entry& entry) {
     }
     try {
       workers_.emplace_back([this] { work(); });
-    } catch (const std::system_error&) {  // no more threads: go on with those there are
+    } catch (...) {  // no more threads: go on with those there are
       --running_;
       return;
     }
   }
 }
 
-// A worker more than needed waits as a spare; false when the pool stops first.
-bool ConnectionPool::park(std::unique_lock<std::mutex>& lock) {
-  if (stopping_ || running_ - blocked_ <= options_.workers) return !stopping_;
+// While more than `running` workers run besides blocked ones, the caller
+// waits as a spare until called back; false when the pool stops first.
+bool ConnectionPool::park(std::unique_lock<std::mutex>& lock, std::size_t running) {
+  if (stopping_ || running_ - blocked_ <= running) return !stopping_;
   --running_;
   ++spares_;
   spare_call_.wait(lock, [this] { return called_ > 0 || stopping_; });
@@ -223,7 +242,7 @@ bool ConnectionPool::park(std::unique_lock<std::mutex>& lock) {
 // connection for a whole interval as blocked.
 void ConnectionPool::housekeep() {
   std::unique_lock lock(mutex_);
-  while (!stopping_) {
+  while (!stopping_ || !entries_.empty()) {
     stopped_.wait_for(lock, options_.sweep_interval);
     Closing closing;
     sweep(closing);
@@ -259,6 +278,7 @@ void ConnectionPool::wake_all_if_done() {
   if (!stopping_ || !entries_.empty()) return;
   const std::uint64_t one = 1;
   [[maybe_unused]] const ssize_t written = ::write(wake_, &one, sizeof one);
+  stopped_.notify_all();  // the housekeeper too
 }
 
 }  // namespace rollcall::server

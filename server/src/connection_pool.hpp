@@ -8,7 +8,8 @@
 // a client that sends or reads slowly) is made up for: mark_blocking() says so
 // in advance, and a housekeeping thread counts any worker busy with one
 // connection for a sweep interval. Another thread then runs in its place, up
-// to max_workers, and goes back to a spare list when the blocked one returns.
+// to max_workers. Once blocked ones return, surplus threads park as spares:
+// those beyond twice the workers at once, the rest after an idle interval.
 #pragma once
 
 #include <chrono>
@@ -72,7 +73,7 @@ class ConnectionPool {
   std::unique_ptr<PooledConnection> add(std::unique_ptr<PooledConnection> connection,
                                         Clock::duration timeout);
   // Closes the waiting connections now, and the others once their request is
-  // answered. Thread-safe and idempotent.
+  // answered or their lingering close is over. Thread-safe and idempotent.
   void stop();
   // stop(), then waits until every connection is closed and the workers have
   // ended. Not to be called from two threads at once.
@@ -103,7 +104,7 @@ class ConnectionPool {
   void requeue(std::uint64_t id, Entry& entry, const PooledConnection::Next& next,
                Closing& closing);
   void block(Entry& entry);
-  bool park(std::unique_lock<std::mutex>& lock);
+  bool park(std::unique_lock<std::mutex>& lock, std::size_t running);
   void housekeep();
   void sweep(Closing& closing);
   bool arm(std::uint64_t id, int sock, int operation) const;
@@ -121,7 +122,7 @@ class ConnectionPool {
   std::size_t spares_ = 0;   // parked threads not yet called back
   std::size_t called_ = 0;   // parked threads called back, not yet running
   std::condition_variable spare_call_;
-  std::condition_variable stopped_;  // ends the housekeeping thread's wait
+  std::condition_variable stopped_;  // wakes the housekeeper at stop() and when empty
   std::vector<std::thread> workers_;
   std::thread housekeeper_;
 

@@ -474,7 +474,8 @@ class HttpServer::Impl final : public httplib::Server {
       pool_ = std::make_unique<ConnectionPool>(
           ConnectionPoolOptions{.workers = options_.threads,
                                 .max_workers = std::max(options_.threads, options_.max_threads),
-                                .max_connections = options_.max_connections});
+                                .max_connections = options_.max_connections,
+                                .sweep_interval = options_.sweep_interval});
       if (stopping_) pool_->stop();
       return new AcceptedConnections(*pool_);
     };

@@ -28,6 +28,9 @@ struct HttpOptions {
   std::size_t max_threads = 512;
   // Connections open at once, at most: one more is answered 503 and closed.
   std::size_t max_connections = 1024;
+  // How often idle connections are checked against their timeouts, and workers
+  // busy with one connection that long are made up for.
+  std::chrono::milliseconds sweep_interval{100};
   std::size_t max_body_bytes = 1 << 20;
   std::chrono::seconds read_timeout{5}, write_timeout{5}, keep_alive_timeout{30};
   std::size_t keep_alive_max_count = 1000000;

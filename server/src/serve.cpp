@@ -2,8 +2,10 @@
 
 #include <openssl/sha.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -26,6 +28,29 @@ struct Address {
   std::string host;
   int port = 0;
 };
+
+// Descriptors the server needs besides one per connection: the data
+// directory's files, the listening socket, epoll, standard streams.
+constexpr rlim_t kOtherFiles = 64;
+
+// Raises the soft open-file limit to the hard one, as far as connections need,
+// and warns when even that is too low: past it accept() fails, and further
+// clients wait in the listen backlog instead of being answered 503.
+void raise_open_file_limit(std::size_t max_connections) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t wanted = max_connections + kOtherFiles;
+  if (limit.rlim_cur < wanted && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = std::min(wanted, limit.rlim_max);
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+    ::getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur < wanted) {
+    std::cerr << "rollcall serve: the open-file limit " << limit.rlim_cur << " is below " << wanted
+              << " (--max-connections " << max_connections << " plus " << kOtherFiles
+              << "); connections past it wait to be accepted\n";
+  }
+}
 
 std::optional<Address> parse_listen(const std::string& text) {
   const auto colon = text.rfind(':');
@@ -158,6 +183,7 @@ int serve(const ServeOptions& options) {
   add_ops_routes(router, metrics, ready, openapi_json());
   add_api_routes(router, context);
 
+  raise_open_file_limit(options.max_connections);
   HttpOptions http;
   http.host = address->host;
   http.port = address->port;

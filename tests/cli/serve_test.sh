@@ -16,6 +16,7 @@ refused() {  # refused FLAG VALUE
 }
 
 served() {  # served ARGS...: announces its port, then exits 0 on SIGTERM
+  # (and leaves its soft open-file limit in $work/open_files)
   local dir up code
   dir=$(mktemp -d -p "$work")
   "$ROLLCALL" serve --data-dir "$dir/data" --listen 127.0.0.1:0 "$@" >"$work/out" 2>"$work/err" &
@@ -27,6 +28,7 @@ served() {  # served ARGS...: announces its port, then exits 0 on SIGTERM
   done
   grep -q 'rollcall: listening on' "$work/out"
   up=$?
+  awk '/^Max open files/ {print $4}' "/proc/$pid/limits" >"$work/open_files" 2>/dev/null
   kill -TERM "$pid" 2>/dev/null
   wait "$pid"
   code=$?
@@ -47,9 +49,21 @@ check "--max-threads 4097 is refused" refused --max-threads 4097
 check "--max-threads 1 is served" served --max-threads 1
 check "--max-threads 4096 is served" served --max-threads 4096
 check "--max-connections 0 is refused" refused --max-connections 0
-check "--max-connections 1000001 is refused" refused --max-connections 1000001
+check "--max-connections 65537 is refused" refused --max-connections 65537
 check "--max-connections 1 is served" served --max-connections 1
-check "--max-connections 1000000 is served" served --max-connections 1000000
+check "--max-connections 65536 is served" served --max-connections 65536
+# The soft open-file limit is raised to what --max-connections needs (1024 + 64),
+# or to the hard limit with a warning when that is lower.
+raised() {
+  (ulimit -Sn 256 && ulimit -Hn 4096 && served) && test "$(cat "$work/open_files")" = 1088 &&
+    ! grep -q 'open-file limit' "$work/err"
+}
+warned() {
+  (ulimit -Sn 256 && ulimit -Hn 512 && served) &&
+    grep -q 'the open-file limit 512 is below 1088 (--max-connections 1024 plus 64)' "$work/err"
+}
+check "a low soft open-file limit is raised" raised
+check "a hard open-file limit below --max-connections is warned about" warned
 check "--access-log-buffer 1023 is refused" refused --access-log-buffer 1023
 check "--access-log-buffer 1073741825 is refused" refused --access-log-buffer 1073741825
 check "--access-log-buffer 1024 is served" served --access-log-buffer 1024

@@ -23,7 +23,9 @@ using testing_support::eventually;
 using testing_support::Gate;
 using Kind = PooledConnection::Next::Kind;
 
-// Echoes what has arrived, then answers as `next` says.
+// Echoes what has arrived, then answers as `decide` says; closes at the end of input.
+// Tests declare their pool after its clients and whatever `decide` uses, so
+// that the pool closes its connections first.
 class EchoConnection final : public PooledConnection {
  public:
   using Decide = std::function<Next(const std::string& got)>;
@@ -34,6 +36,7 @@ class EchoConnection final : public PooledConnection {
   Next serve() override {
     std::array<char, 256> buffer{};
     const ssize_t n = ::recv(socket(), buffer.data(), buffer.size(), MSG_DONTWAIT);
+    if (n == 0) return {};
     const std::string got(buffer.data(), n > 0 ? static_cast<std::size_t>(n) : 0);
     const Next next = decide_(got);
     ::send(socket(), got.data(), got.size(), MSG_NOSIGNAL);
@@ -93,9 +96,9 @@ ConnectionPoolOptions options(std::size_t workers = 2, std::size_t max_workers =
 }
 
 TEST(ConnectionPoolTest, ServesEachArrivalAndWaitsBetween) {
-  ConnectionPool pool(options());
   Client client;
   std::atomic<int> serves = 0;
+  ConnectionPool pool(options());
   ASSERT_TRUE(client.join(pool, [&](const std::string&) {
     ++serves;
     return wait_for(30s);
@@ -109,8 +112,8 @@ TEST(ConnectionPoolTest, ServesEachArrivalAndWaitsBetween) {
 }
 
 TEST(ConnectionPoolTest, ClosesWhenServeSaysSo) {
-  ConnectionPool pool(options());
   Client client;
+  ConnectionPool pool(options());
   ASSERT_TRUE(client.join(pool, [](const std::string&) { return PooledConnection::Next{}; }));
   client.send("bye");
   EXPECT_EQ(client.receive(), "bye");
@@ -119,10 +122,10 @@ TEST(ConnectionPoolTest, ClosesWhenServeSaysSo) {
 }
 
 TEST(ConnectionPoolTest, ClosesConnectionsWaitingPastTheirDeadline) {
-  ConnectionPool pool(options());
   Client first;
   Client patient;
   Client served;
+  ConnectionPool pool(options());
   const auto briefly = [](const std::string&) { return wait_for(50ms); };
   ASSERT_TRUE(first.join(pool, briefly, 50ms));  // never sends
   ASSERT_TRUE(patient.join(pool, briefly, 1h));  // never sends
@@ -135,44 +138,61 @@ TEST(ConnectionPoolTest, ClosesConnectionsWaitingPastTheirDeadline) {
 }
 
 TEST(ConnectionPoolTest, HandsBackConnectionsOverTheLimit) {
+  Client first;
+  Client second;
+  Client third;
+  Client fourth;
   ConnectionPoolOptions limited = options();
   limited.max_connections = 2;
   ConnectionPool pool(limited);
   const auto once = [](const std::string&) { return PooledConnection::Next{}; };
-  Client first;
-  Client second;
-  Client third;
   ASSERT_TRUE(first.join(pool, once));
   ASSERT_TRUE(second.join(pool, once));
   EXPECT_FALSE(third.join(pool, once));
   first.send("x");
   EXPECT_EQ(first.receive(), "x");
   EXPECT_TRUE(first.at_end_of_input());
-  Client fourth;
   EXPECT_TRUE(eventually([&] { return fourth.join(pool, once); }));  // once the first is gone
 }
 
-TEST(ConnectionPoolTest, LingersUntilTheClientStopsSending) {
-  ConnectionPool pool(options());
-  Client client;
-  ASSERT_TRUE(client.join(pool, [](const std::string&) {
+// Serves one request that answers with a lingering close; false if it did not.
+bool linger_after_one_request(ConnectionPool& pool, Client& client) {
+  const bool joined = client.join(pool, [](const std::string&) {
     return PooledConnection::Next{Kind::linger, 30s};
-  }));
+  });
   client.send("request with a body we will not read");
-  EXPECT_EQ(client.receive(), "request with a body we will not read");
-  EXPECT_TRUE(client.at_end_of_input());  // the pool stopped sending...
-  EXPECT_FALSE(client.closed);            // ... but still reads
+  return joined && client.receive() == "request with a body we will not read" &&
+         client.at_end_of_input();  // the pool stopped sending...
+}
+
+TEST(ConnectionPoolTest, LingersUntilTheClientStopsSending) {
+  Client client;
+  ConnectionPool pool(options());
+  ASSERT_TRUE(linger_after_one_request(pool, client));
+  EXPECT_FALSE(client.closed);  // ... but still reads
   const std::string rest(100000, 'b');
   client.send(rest);
   ::shutdown(client.sock, SHUT_WR);
   EXPECT_TRUE(eventually([&] { return client.closed.load(); }));
 }
 
-TEST(ConnectionPoolTest, StopClosesWaitingConnectionsAndLetsBusyOnesFinish) {
+TEST(ConnectionPoolTest, StopLetsALingeringCloseFinish) {
+  Client client;
   ConnectionPool pool(options());
+  ASSERT_TRUE(linger_after_one_request(pool, client));
+  pool.stop();
+  EXPECT_FALSE(client.closed);
+  client.send(std::string(100000, 'b'));  // drained: a close now would reset
+  ::shutdown(client.sock, SHUT_WR);
+  pool.join();
+  EXPECT_TRUE(client.closed);
+}
+
+TEST(ConnectionPoolTest, StopClosesWaitingConnectionsAndLetsBusyOnesFinish) {
   Gate gate;
   Client waiting;
   Client busy;
+  ConnectionPool pool(options());
   ASSERT_TRUE(waiting.join(pool, [](const std::string&) { return wait_for(1h); }));
   ASSERT_TRUE(busy.join(pool, [&](const std::string&) {
     gate.wait();
@@ -191,12 +211,14 @@ TEST(ConnectionPoolTest, StopClosesWaitingConnectionsAndLetsBusyOnesFinish) {
   EXPECT_TRUE(busy.closed);
 }
 
-// With one worker, `first` blocks in serve(); whether `second` is served meanwhile.
-bool served_while_one_blocks(ConnectionPoolOptions pool_options, bool mark) {
-  ConnectionPool pool(pool_options);
+// With one worker, `first` blocks in serve(); whether `second` is served
+// meanwhile, within `patience`.
+bool served_while_one_blocks(ConnectionPoolOptions pool_options, bool mark,
+                             std::chrono::milliseconds patience = 10s) {
   Gate gate;
   Client first;
   Client second;
+  ConnectionPool pool(pool_options);
   const bool joined = first.join(pool, [&](const std::string&) {
     if (mark) ConnectionPool::mark_blocking();
     gate.wait();
@@ -205,7 +227,7 @@ bool served_while_one_blocks(ConnectionPoolOptions pool_options, bool mark) {
   first.send("a");
   const bool entered = gate.wait_entered(1);
   second.send("b");
-  const bool served = joined && entered && second.receive(2s) == "b";
+  const bool served = joined && entered && second.receive(patience) == "b";
   gate.open();
   EXPECT_EQ(first.receive(), "a");
   return served;
@@ -222,13 +244,13 @@ TEST(ConnectionPoolTest, WorkerBusyForASweepIntervalIsMadeUpFor) {
 }
 
 TEST(ConnectionPoolTest, MaxWorkersCapsTheThreadsMadeUp) {
-  EXPECT_FALSE(served_while_one_blocks(options(1, 1), true));
+  EXPECT_FALSE(served_while_one_blocks(options(1, 1), true, 2s));
 }
 
 TEST(ConnectionPoolTest, ThreadsMadeUpGoBackToSpareWhenTheBlockEnds) {
-  ConnectionPool pool(options(1, 4));
   Gate gate;
   Client blocking;
+  ConnectionPool pool(options(1, 4));
   ASSERT_TRUE(blocking.join(pool, [&](const std::string&) {
     ConnectionPool::mark_blocking();
     gate.wait();

@@ -30,7 +30,8 @@ inline constexpr std::uint64_t kMaxSnapshotEveryWrites = 1'000'000'000;
 
 // The largest threads / max_threads and max_connections `rollcall serve` takes.
 inline constexpr std::size_t kMaxServeThreads = 4096;
-inline constexpr std::size_t kMaxServeConnections = 1'000'000;
+// (Idle connections are checked one by one every 100 ms.)
+inline constexpr std::size_t kMaxServeConnections = 65'536;
 
 // The range of access_log_buffer_bytes `rollcall serve --access-log-buffer` takes.
 inline constexpr std::size_t kMinAccessLogBufferBytes = 1024;

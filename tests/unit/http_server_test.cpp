@@ -186,9 +186,10 @@ class HttpServerTest : public ::testing::Test {
     return log_;
   }
 
-  // Sends `request` (answered once gate_ opens), then GET /hello meanwhile:
-  // the status of that GET (-1 for none), and of the first request.
-  std::pair<int, int> statuses_while_waiting(const std::string& request) {
+  // Starts with `options`, sends `request` (answered once gate_ opens), and
+  // expects a GET /hello sent meanwhile answered 200 before it; then `request` 200.
+  void expect_served_meanwhile(const HttpOptions& options, const std::string& request) {
+    start(options);
     std::string slow_response;
     std::thread slow([&] { slow_response = raw_exchange(server_->port(), request); });
     const bool entered = gate_.wait_entered(1);
@@ -199,7 +200,8 @@ class HttpServerTest : public ::testing::Test {
     }
     gate_.open();
     slow.join();
-    return {read_status, status_of(slow_response)};
+    EXPECT_EQ(read_status, 200) << request;
+    EXPECT_EQ(status_of(slow_response), 200) << request;
   }
 
   // One worker, made up for from the sweep only after an hour: what a request
@@ -619,30 +621,20 @@ TEST_F(HttpServerTest, ConnectionsOverTheLimitAre503) {
 }
 
 TEST_F(HttpServerTest, WriteWaitingDoesNotHoldTheOnlyWorker) {
-  start(one_worker_no_sweep());
-  const auto [read, write] = statuses_while_waiting(
+  expect_served_meanwhile(
+      one_worker_no_sweep(),
       "POST /slow HTTP/1.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
-  EXPECT_EQ(read, 200);
-  EXPECT_EQ(write, 200);
 }
 
 TEST_F(HttpServerTest, StreamedBodyDoesNotHoldTheOnlyWorker) {
-  start(one_worker_no_sweep());
-  const auto [read, stream] =
-      statuses_while_waiting("GET /slow-stream HTTP/1.1\r\nConnection: close\r\n\r\n");
-  EXPECT_EQ(read, 200);
-  EXPECT_EQ(stream, 200);
+  expect_served_meanwhile(one_worker_no_sweep(),
+                          "GET /slow-stream HTTP/1.1\r\nConnection: close\r\n\r\n");
 }
 
 TEST_F(HttpServerTest, LongReadIsMadeUpForAtTheSweep) {
-  HttpOptions options = small_pool();
-  options.threads = 1;
+  HttpOptions options = one_worker_no_sweep();
   options.sweep_interval = 20ms;
-  start(options);
-  const auto [read, slow] =
-      statuses_while_waiting("GET /slow HTTP/1.1\r\nConnection: close\r\n\r\n");
-  EXPECT_EQ(read, 200);
-  EXPECT_EQ(slow, 200);
+  expect_served_meanwhile(options, "GET /slow HTTP/1.1\r\nConnection: close\r\n\r\n");
 }
 
 TEST_F(HttpServerTest, MaxThreadsOfOneLetsAWriteHoldTheOnlyWorker) {

@@ -109,9 +109,9 @@ void ConnectionPool::join() {
   }
 }
 
-std::size_t ConnectionPool::running_workers() const {
+ConnectionPool::Stats ConnectionPool::stats() const {
   const std::lock_guard lock(mutex_);
-  return running_;
+  return {entries_.size(), running_, blocked_, spares_ + called_};
 }
 
 thread_local ConnectionPool* ConnectionPool::current_pool_ = nullptr;

@@ -83,8 +83,13 @@ class ConnectionPool {
   // worker may run meanwhile. Lasts until serve() returns. Elsewhere, does nothing.
   static void mark_blocking();
 
-  // Worker threads not parked as spares, blocked ones included.
-  std::size_t running_workers() const;
+  struct Stats {
+    std::size_t connections = 0;  // open: waiting, being served or lingering
+    std::size_t running = 0;      // worker threads not parked, blocked ones included
+    std::size_t blocked = 0;      // ... of which counted as blocked
+    std::size_t spares = 0;       // parked
+  };
+  Stats stats() const;
 
  private:
   struct Entry {

@@ -467,6 +467,13 @@ class HttpServer::Impl final : public httplib::Server {
 
   void set_access_log(std::function<void(std::string_view)> log) { access_log_ = std::move(log); }
 
+  HttpServerStats stats() const {
+    const std::lock_guard lock(listener_mutex_);
+    if (!pool_) return {};
+    const ConnectionPool::Stats pool = pool_->stats();
+    return {pool.connections, pool.running, pool.blocked, pool.spares};
+  }
+
  private:
   void configure() {
     new_task_queue = [this] {
@@ -770,7 +777,7 @@ class HttpServer::Impl final : public httplib::Server {
     stderr_log_.write(line);
   };
   std::atomic<bool> stopping_{false};
-  std::mutex listener_mutex_;             // also guards pool_
+  mutable std::mutex listener_mutex_;     // also guards pool_
   int listener_ = -1;                     // duplicate of the listening socket, for stop()
   std::unique_ptr<ConnectionPool> pool_;  // made when run() starts listening
   bool listened_ = false;
@@ -792,5 +799,6 @@ void HttpServer::stop() { impl_->stop(); }
 void HttpServer::set_access_log(std::function<void(std::string_view line)> log) {
   impl_->set_access_log(std::move(log));
 }
+HttpServerStats HttpServer::stats() const { return impl_->stats(); }
 
 }  // namespace rollcall::server

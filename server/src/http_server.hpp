@@ -38,6 +38,14 @@ struct HttpOptions {
   std::size_t access_log_buffer_bytes = std::size_t{1} << 20;
 };
 
+// The connection pool's state, for /metrics; all 0 before run().
+struct HttpServerStats {
+  std::size_t connections = 0;      // open
+  std::size_t running_threads = 0;  // workers not parked, blocked ones included
+  std::size_t blocked_threads = 0;  // workers made up for (a write's fsync, a slow client)
+  std::size_t spare_threads = 0;    // parked until a worker blocks
+};
+
 class HttpServer {
  public:
   // Keeps references to `router` and `metrics`; neither may change while serving.
@@ -58,6 +66,7 @@ class HttpServer {
   // written by a thread of its own (see AccessLogWriter); an empty function
   // logs nothing. Set before run().
   void set_access_log(std::function<void(std::string_view line)> log);
+  HttpServerStats stats() const;  // thread-safe
 
  private:
   class Impl;

@@ -9,8 +9,10 @@
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
+#include <initializer_list>
 #include <iostream>
 #include <thread>
+#include <utility>
 
 #include "api.hpp"
 #include "demo.hpp"
@@ -96,11 +98,32 @@ std::string admin_token_of(const ServeOptions& options) {
   return from_env != nullptr ? from_env : "";
 }
 
+// A gauge's help and type, then its samples: each a label set ("" for none) and a value.
+void append_gauge(std::string& out, const char* name, const char* help,
+                  std::initializer_list<std::pair<const char*, std::uint64_t>> samples) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n# TYPE ");
+  out.append(name).append(" gauge\n");
+  for (const auto& [labels, value] : samples) {
+    out.append(name).append(labels).append(" ").append(std::to_string(value)).append("\n");
+  }
+}
+
+// The connection pool's gauges, beside the HTTP metrics.
+void render_server_metrics(const HttpServerStats& stats, std::string& out) {
+  append_gauge(out, "rollcall_http_connections_open", "Connections open.",
+               {{"", stats.connections}});
+  append_gauge(out, "rollcall_http_worker_threads",
+               "Worker threads: running (blocked ones included), blocked on a write's fsync or a "
+               "slow client, and parked as spares.",
+               {{R"({state="running"})", stats.running_threads},
+                {R"({state="blocked"})", stats.blocked_threads},
+                {R"({state="spare"})", stats.spare_threads}});
+}
+
 // Gauges of the data and its persistence, beside the HTTP metrics.
 void render_data_metrics(const index::Directory& directory, std::string& out) {
   const auto gauge = [&](const char* name, const char* help, std::uint64_t value) {
-    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name +
-           " " + std::to_string(value) + "\n";
+    append_gauge(out, name, help, {{"", value}});
   };
   gauge("rollcall_organization_members", "Organization memberships held.",
         directory.members().size());
@@ -177,7 +200,6 @@ int serve(const ServeOptions& options) {
 
   ApiContext context{**directory, hash_of(admin_token)};
   Metrics metrics;
-  metrics.set_extra([&dir = **directory](std::string& out) { render_data_metrics(dir, out); });
   std::atomic<bool> ready{false};
   Router router;
   add_ops_routes(router, metrics, ready, openapi_json());
@@ -192,6 +214,10 @@ int serve(const ServeOptions& options) {
   http.max_connections = options.max_connections;
   http.access_log_buffer_bytes = options.access_log_buffer_bytes;
   HttpServer server(http, router, metrics);
+  metrics.set_extra([&dir = **directory, &server](std::string& out) {
+    render_server_metrics(server.stats(), out);
+    render_data_metrics(dir, out);
+  });
   std::string bind_error;
   if (!server.bind(bind_error)) {
     std::cerr << "rollcall serve: cannot listen on " << options.listen << ": " << bind_error

@@ -9,6 +9,12 @@ from harness import Client, Server, ServerTestCase, main, members_path, unique
 
 class OpsTest(ServerTestCase):
 
+    def metric_values(self):
+        """Every sample of /metrics: name with labels -> value."""
+        body = self.request("GET", "/metrics").body
+        return {name: float(value) for name, value in
+                (line.rsplit(" ", 1) for line in body.splitlines() if line and line[0] != "#")}
+
     def test_healthz(self):
         resp = self.request("GET", "/healthz")
         self.assertStatus(resp, 200)
@@ -39,10 +45,8 @@ class OpsTest(ServerTestCase):
 
     def test_metrics_count_spaces_and_filters(self):
         def gauges():
-            body = self.request("GET", "/metrics").body
-            values = dict(line.rsplit(" ", 1) for line in body.splitlines()
-                          if line and not line.startswith("#"))
-            return {name: float(values[name]) for name in
+            values = self.metric_values()
+            return {name: values[name] for name in
                     ("rollcall_spaces", "rollcall_space_members", "rollcall_filters",
                      "rollcall_idempotent_answers")}
         before = gauges()
@@ -57,6 +61,13 @@ class OpsTest(ServerTestCase):
         self.assertEqual(after["rollcall_spaces"] - before["rollcall_spaces"], 1)
         self.assertEqual(after["rollcall_space_members"] - before["rollcall_space_members"], 3)
         self.assertEqual(after["rollcall_filters"] - before["rollcall_filters"], 1)
+
+    def test_metrics_show_the_connection_pool(self):
+        values = self.metric_values()
+        self.assertGreaterEqual(values["rollcall_http_connections_open"], 1)  # this request's
+        self.assertGreaterEqual(values['rollcall_http_worker_threads{state="running"}'], 1)
+        for state in ("blocked", "spare"):
+            self.assertIn('rollcall_http_worker_threads{state="%s"}' % state, values)
 
     def test_openapi(self):
         resp = self.request("GET", "/openapi.json")

@@ -250,20 +250,26 @@ TEST(ConnectionPoolTest, MaxWorkersCapsTheThreadsMadeUp) {
 TEST(ConnectionPoolTest, ThreadsMadeUpGoBackToSpareWhenTheBlockEnds) {
   Gate gate;
   Client blocking;
+  Client idle;
   ConnectionPool pool(options(1, 4));
+  const auto stats = [&] {
+    const ConnectionPool::Stats now = pool.stats();
+    return std::array<std::size_t, 4>{now.connections, now.running, now.blocked, now.spares};
+  };
   ASSERT_TRUE(blocking.join(pool, [&](const std::string&) {
     ConnectionPool::mark_blocking();
     gate.wait();
     return wait_for(1h);
   }));
+  ASSERT_TRUE(idle.join(pool, [](const std::string&) { return wait_for(1h); }));
   ConnectionPool::mark_blocking();  // not on a worker: nothing happens
-  EXPECT_EQ(pool.running_workers(), 1U);
+  EXPECT_EQ(stats(), (std::array<std::size_t, 4>{2, 1, 0, 0}));
   blocking.send("x");
   ASSERT_TRUE(gate.wait_entered(1));
-  EXPECT_EQ(pool.running_workers(), 2U);
+  EXPECT_EQ(stats(), (std::array<std::size_t, 4>{2, 2, 1, 0}));
   gate.open();
   EXPECT_EQ(blocking.receive(), "x");
-  EXPECT_TRUE(eventually([&] { return pool.running_workers() == 1; }));
+  EXPECT_TRUE(eventually([&] { return stats() == std::array<std::size_t, 4>{2, 1, 0, 1}; }));
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ constexpr const char* kServeUsage =
     "  --data-dir DIR       data directory (default ./rollcall-data); locked while served\n"
     "  --listen ADDR:PORT   address to listen on (default 127.0.0.1:8080; port 0: any free)\n"
     "  --admin-token T      the server admin token (default: $ROLLCALL_ADMIN_TOKEN)\n"
-    "  --threads N          requests served at once (default: two per hardware thread;\n"
+    "  --threads N          requests served at once (default: two per CPU it may run on;\n"
     "                       1 to 4096); waiting connections hold no thread\n"
     "  --max-threads N      threads in all, counting those started while others wait on\n"
     "                       a write's fsync or a slow client (default 512; 1 to 4096;\n"

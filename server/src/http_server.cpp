@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -785,7 +786,13 @@ class HttpServer::Impl final : public httplib::Server {
 };
 
 std::size_t default_worker_threads() {
-  return 2 * std::max<std::size_t>(std::thread::hardware_concurrency(), 1);
+  // The CPUs this thread may run on (taskset, cpusets), not all the machine has.
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  const int cpus = ::sched_getaffinity(0, sizeof allowed, &allowed) == 0 ? CPU_COUNT(&allowed) : 0;
+  const std::size_t count =
+      cpus > 0 ? static_cast<std::size_t>(cpus) : std::max(std::thread::hardware_concurrency(), 1U);
+  return 2 * count;
 }
 
 HttpServer::HttpServer(HttpOptions options, const Router& router, Metrics& metrics)

@@ -14,7 +14,8 @@
 
 namespace rollcall::server {
 
-// Two per hardware thread: measured best for reads on a 2-core machine.
+// Two per CPU the calling thread may run on: measured best for reads on a
+// 2-core machine.
 std::size_t default_worker_threads();
 
 struct HttpOptions {

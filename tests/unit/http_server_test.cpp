@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -654,6 +655,24 @@ TEST_F(HttpServerTest, MaxThreadsOfOneLetsAWriteHoldTheOnlyWorker) {
   gate_.open();
   EXPECT_EQ(status_of(read_all(write)), 200);
   ::close(write);
+}
+
+TEST(HttpServerOptionsTest, DefaultWorkersAreTwoPerCpuThisThreadMayUse) {
+  cpu_set_t before;
+  ASSERT_EQ(::sched_getaffinity(0, sizeof before, &before), 0);
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &before)) {
+      CPU_SET(cpu, &one);
+      break;
+    }
+  }
+  ASSERT_EQ(::sched_setaffinity(0, sizeof one, &one), 0);
+  const std::size_t pinned = default_worker_threads();
+  ASSERT_EQ(::sched_setaffinity(0, sizeof before, &before), 0);
+  EXPECT_EQ(pinned, 2U);
+  EXPECT_EQ(default_worker_threads(), 2U * static_cast<std::size_t>(CPU_COUNT(&before)));
 }
 
 TEST(HttpServerErrorBodyTest, IsJsonWithTheStatusAsAString) {

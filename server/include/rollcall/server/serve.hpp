@@ -13,7 +13,7 @@ struct ServeOptions {
   std::string data_dir = "./rollcall-data";
   std::string listen = "127.0.0.1:8080";  // ADDR:PORT; port 0 picks a free one
   std::string admin_token;                // empty: ROLLCALL_ADMIN_TOKEN, else none
-  std::size_t threads = 0;                // workers serving at once; 0: two per hardware thread
+  std::size_t threads = 0;                // workers serving at once; 0: two per CPU it may run on
   // Threads in all (at least `threads`), counting those started while others
   // wait on a write's fsync or a slow client.
   std::size_t max_threads = 512;

@@ -80,6 +80,7 @@ int serve_command(std::span<const std::string_view> args) {
     if (i + 1 >= args.size())
       return usage_error("unknown option or missing value: " + std::string(arg));
     const std::string value(args[++i]);
+    std::optional<std::string> bad;  // what is wrong with the option or its value
     if (arg == "--data-dir") {
       options.data_dir = value;
     } else if (arg == "--listen") {
@@ -87,34 +88,23 @@ int serve_command(std::span<const std::string_view> args) {
     } else if (arg == "--admin-token") {
       options.admin_token = value;
     } else if (arg == "--threads") {
-      if (auto bad =
-              parse_number<std::size_t>(arg, value, 1, server::kMaxServeThreads, options.threads)) {
-        return usage_error(*bad);
-      }
+      bad = parse_number<std::size_t>(arg, value, 1, server::kMaxServeThreads, options.threads);
     } else if (arg == "--max-threads") {
-      if (auto bad = parse_number<std::size_t>(arg, value, 1, server::kMaxServeThreads,
-                                               options.max_threads)) {
-        return usage_error(*bad);
-      }
+      bad = parse_number<std::size_t>(arg, value, 1, server::kMaxServeThreads, options.max_threads);
     } else if (arg == "--max-connections") {
-      if (auto bad = parse_number<std::size_t>(arg, value, 1, server::kMaxServeConnections,
-                                               options.max_connections)) {
-        return usage_error(*bad);
-      }
+      bad = parse_number<std::size_t>(arg, value, 1, server::kMaxServeConnections,
+                                      options.max_connections);
     } else if (arg == "--access-log-buffer") {
-      if (auto bad = parse_number<std::size_t>(arg, value, server::kMinAccessLogBufferBytes,
-                                               server::kMaxAccessLogBufferBytes,
-                                               options.access_log_buffer_bytes)) {
-        return usage_error(*bad);
-      }
+      bad = parse_number<std::size_t>(arg, value, server::kMinAccessLogBufferBytes,
+                                      server::kMaxAccessLogBufferBytes,
+                                      options.access_log_buffer_bytes);
     } else if (arg == "--snapshot-every") {
-      if (auto bad = parse_number<std::uint64_t>(arg, value, 0, server::kMaxSnapshotEveryWrites,
-                                                 options.snapshot_every_writes)) {
-        return usage_error(*bad);
-      }
+      bad = parse_number<std::uint64_t>(arg, value, 0, server::kMaxSnapshotEveryWrites,
+                                        options.snapshot_every_writes);
     } else {
-      return usage_error("unknown option " + std::string(arg));
+      bad = "unknown option " + std::string(arg);
     }
+    if (bad) return usage_error(*bad);
   }
   return server::serve(options);
 }

@@ -12,15 +12,12 @@
 #include <atomic>
 #include <cerrno>
 #include <charconv>
-#include <condition_variable>
 #include <cstring>
 #include <ctime>
-#include <deque>
 #include <exception>
 #include <mutex>
 #include <optional>
 #include <random>
-#include <system_error>
 #include <thread>
 #include <vector>
 
